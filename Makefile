@@ -1,0 +1,50 @@
+# Bellman: `make serve` builds the page and serves it; `make test` installs
+# what the tests need and runs them natively, under node as WebAssembly, and
+# in headless chromium.
+
+GO       ?= go
+ADDR     ?= 127.0.0.1:8080
+OUT      ?= build/web
+GOROOT   := $(shell $(GO) env GOROOT)
+WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
+# Packages that build natively without X11/GL (the ebiten app is js/wasm only).
+NATIVE   := ./sim/... ./cmd/... ./assets/...
+# Packages whose tests also run under node as js/wasm.
+PORTABLE := ./sim/... ./cmd/... ./assets/...
+
+.PHONY: all test check fmt vet test-native test-wasm deps bench bench-wasm serve wasm clean
+
+all: test
+
+test: deps check test-native test-wasm
+
+check: fmt vet
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(NATIVE)
+	GOOS=js GOARCH=wasm $(GO) vet $(PORTABLE)
+
+test-native:
+	BELLMAN_REQUIRE_BROWSER=1 $(GO) test -count=1 $(NATIVE)
+
+test-wasm:
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" $(PORTABLE)
+
+# deps installs what the tests need on a fresh Debian machine: node (to run
+# js/wasm tests) and chromium (browser tests).
+deps:
+	sh scripts/deps.sh
+	$(GO) mod download
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./sim/...
+
+bench-wasm:
+	GOOS=js GOARCH=wasm $(GO) test -exec="$(WASMEXEC)" -run '^$$' -bench . -benchmem ./sim/...
+
+clean:
+	rm -rf build

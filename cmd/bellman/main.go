@@ -1,0 +1,104 @@
+// Command bellman is the headless face of Bellman: it solves grid worlds
+// exactly, trains agents and times them, with JSON or CSV output. It runs
+// natively and under node as WebAssembly, on the same simulation core as the
+// page.
+//
+// Usage:
+//
+//	bellman worlds
+//	bellman solve --world NAME|FILE --method vi|pi|tpi|eval|closed [--gamma 0.9] [--tol 1e-10] [--j 3] [--policy FILE]
+//
+// Run "bellman COMMAND -h" for a command's flags.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// command is one subcommand: it parses its own flags from args.
+type command struct {
+	summary string
+	run     func(args []string, stdout io.Writer) error
+}
+
+var commands = map[string]command{
+	"worlds": {"list the built-in worlds", runWorlds},
+	"solve":  {"solve a grid world by dynamic programming (JSON)", runSolve},
+}
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// run executes one command line and returns the exit code. Every error is
+// one line on stderr.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "bellman: unknown command %q (commands: %s)\n", args[0], strings.Join(commandNames(), ", "))
+		return 2
+	}
+	if err := cmd.run(args[1:], stdout); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		msg := strings.ReplaceAll(err.Error(), "\n", " ")
+		fmt.Fprintf(stderr, "bellman %s: %s\n", args[0], msg)
+		return 1
+	}
+	return 0
+}
+
+func commandNames() []string {
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "bellman: a reinforcement-learning playground, headless")
+	fmt.Fprintln(w, "usage: bellman COMMAND [flags]   (bellman COMMAND -h for its flags)")
+	for _, n := range commandNames() {
+		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
+	}
+}
+
+// newFlags returns a flag set that reports errors instead of printing them.
+func newFlags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+// parseFlags parses args and rejects stray positional arguments; -h prints
+// the flags to stdout.
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stdout, "usage: bellman %s [flags]\n", fs.Name())
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return err
+		}
+		return fmt.Errorf("%v (see bellman %s -h)", err, fs.Name())
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (see bellman %s -h)", fs.Arg(0), fs.Name())
+	}
+	return nil
+}

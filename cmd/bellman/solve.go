@@ -1,0 +1,119 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"bellman/sim/dp"
+	"bellman/sim/grid"
+)
+
+// maxSweeps bounds a solve that does not converge.
+const maxSweeps = 1_000_000
+
+// solution is the JSON that solve prints. Walls and cliff cells are null.
+type solution struct {
+	World      string       `json:"world"`
+	Method     string       `json:"method"`
+	Gamma      float64      `json:"gamma"`
+	Values     [][]*float64 `json:"values"`
+	Policy     [][]*string  `json:"policy"`
+	Iterations int          `json:"iterations"`
+	Sweeps     int          `json:"sweeps"`
+	Delta      float64      `json:"delta"`
+}
+
+func runSolve(args []string, stdout io.Writer) error {
+	fs := newFlags("solve")
+	world := fs.String("world", "", "built-in world name or world file")
+	method := fs.String("method", "vi", "vi (value iteration), pi (policy iteration), tpi (truncated policy iteration), eval (iterative policy evaluation) or closed (closed-form evaluation)")
+	gamma := fs.Float64("gamma", 0.9, "discount γ in [0, 1)")
+	tol := fs.Float64("tol", 1e-10, "stop when max |Δv| of a sweep is below this")
+	j := fs.Int("j", 3, "evaluation sweeps per iteration of tpi")
+	policyFile := fs.String("policy", "", "policy file to evaluate (eval, closed) or to start pi/tpi from")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	w, err := loadWorld(*world)
+	if err != nil {
+		return err
+	}
+	m, err := w.Build()
+	if err != nil {
+		return err
+	}
+	var policy []float64
+	if *policyFile != "" {
+		data, err := os.ReadFile(*policyFile)
+		if err != nil {
+			return fmt.Errorf("cannot read policy file %q", *policyFile)
+		}
+		if policy, err = grid.ParsePolicy(data, m); err != nil {
+			return fmt.Errorf("%s: %v", *policyFile, err)
+		}
+	} else if *method == "eval" || *method == "closed" {
+		return fmt.Errorf("--method %s evaluates a given policy: add --policy FILE", *method)
+	}
+
+	cfg := dp.Config{Gamma: *gamma, Tol: *tol, J: *j}
+	out := solution{World: w.Name, Method: *method, Gamma: *gamma}
+	var v []float64
+	if *method == "closed" {
+		if v, err = dp.EvaluateClosed(nil, m.Model, policy, *gamma); err != nil {
+			return err
+		}
+		out.Policy = policyNames(m, dp.Greedy(make([]int, m.S), m.Model, v, *gamma))
+	} else {
+		if cfg.Method, err = dp.ParseMethod(*method); err != nil {
+			return err
+		}
+		s, err := dp.New(m.Model, cfg, policy)
+		if err != nil {
+			return err
+		}
+		if !s.Run(maxSweeps) {
+			return fmt.Errorf("%s did not converge in %d sweeps (max |Δv| %g)", *method, s.Sweeps, s.Delta)
+		}
+		v = s.V
+		out.Iterations, out.Sweeps, out.Delta = s.Iters, s.Sweeps, s.Delta
+		if cfg.Method == dp.Evaluate {
+			out.Iterations = s.Sweeps
+		}
+		out.Policy = policyNames(m, s.Greedy(make([]int, m.S)))
+	}
+	out.Values = cellValues(m, v)
+	enc := json.NewEncoder(stdout)
+	return enc.Encode(out)
+}
+
+func cellValues(m *grid.Model, v []float64) [][]*float64 {
+	w := &m.World
+	rows := make([][]*float64, w.Rows)
+	for r := range rows {
+		rows[r] = make([]*float64, w.Cols)
+		for c := range rows[r] {
+			if s := m.StateAt(r, c); s >= 0 {
+				x := v[s]
+				rows[r][c] = &x
+			}
+		}
+	}
+	return rows
+}
+
+func policyNames(m *grid.Model, actions []int) [][]*string {
+	w := &m.World
+	rows := make([][]*string, w.Rows)
+	for r := range rows {
+		rows[r] = make([]*string, w.Cols)
+		for c := range rows[r] {
+			if s := m.StateAt(r, c); s >= 0 {
+				name := grid.ActionNames[actions[s]]
+				rows[r][c] = &name
+			}
+		}
+	}
+	return rows
+}
