@@ -34,7 +34,7 @@ func Circle(cx, cy, r float64) Region { return Region{Shape: CircleShape, CX: cx
 func (g Region) Contains(x, y float64) bool {
 	if g.Shape == CircleShape {
 		dx, dy := x-g.CX, y-g.CY
-		return dx*dx+dy*dy <= g.R*g.R
+		return float64(dx*dx)+float64(dy*dy) <= float64(g.R*g.R)
 	}
 	return x >= g.X0 && x <= g.X1 && y >= g.Y0 && y <= g.Y1
 }
@@ -66,8 +66,7 @@ func (g Region) validate() error {
 // rectangle of the unit square: row 0 at the top (y near 1), col 0 on the
 // left, each cell 0.2 wide.
 func BookCell(row, col int) Region {
-	x0, y1 := 0.2*float64(col), 1-0.2*float64(row)
-	return Rect(x0, y1-0.2, x0+0.2, y1)
+	return Rect(float64(col)/5, float64(4-row)/5, float64(col+1)/5, float64(5-row)/5)
 }
 
 // MaxRegions bounds the number of forbidden regions.
@@ -283,13 +282,15 @@ func (p *PointMass) Step(action, obs []float64) (reward float64, terminated bool
 	c := &p.cfg
 	fx, fy := clip(action[0], -1, 1), clip(action[1], -1, 1)
 	p.lastFx, p.lastFy = fx, fy
-	p.vx += c.Dt * (c.Gain*fx - c.Damping*p.vx)
-	p.vy += c.Dt * (c.Gain*fy - c.Damping*p.vy)
+	// The conversions forbid fused multiply-adds, so that every platform
+	// computes the same trajectory.
+	p.vx += float64(c.Dt * (float64(c.Gain*fx) - float64(c.Damping*p.vx)))
+	p.vy += float64(c.Dt * (float64(c.Gain*fy) - float64(c.Damping*p.vy)))
 	var bx, by bool
-	p.x, p.vx, bx = wall(p.x+c.Dt*p.vx, p.vx)
-	p.y, p.vy, by = wall(p.y+c.Dt*p.vy, p.vy)
+	p.x, p.vx, bx = wall(p.x+float64(c.Dt*p.vx), p.vx)
+	p.y, p.vy, by = wall(p.y+float64(c.Dt*p.vy), p.vy)
 	p.bumped = bx || by
-	reward = c.RewardOther - c.ControlCost*(fx*fx+fy*fy)
+	reward = c.RewardOther - float64(c.ControlCost*(float64(fx*fx)+float64(fy*fy)))
 	if p.bumped {
 		reward += c.RewardBoundary
 	}
