@@ -22,12 +22,13 @@ type Env interface {
 	ActionBounds() (lo, hi []float64)
 	// StateDim is the length of the internal state.
 	StateDim() int
-	// MaxEpisodeSteps is Gymnasium's time limit for the environment, used
-	// by NewTimeLimit.
+	// MaxEpisodeSteps is the environment's time limit (Gymnasium's for
+	// its environments), used by NewTimeLimit.
 	MaxEpisodeSteps() int
 
-	// Reset draws a start state from Gymnasium's start distribution using
-	// rng only, and writes its observation.
+	// Reset draws a start state from the environment's start distribution
+	// (Gymnasium's for its environments) using rng only, and writes its
+	// observation.
 	Reset(rng *rand.Rand, obs []float64)
 	// SetState sets the internal state (length StateDim), as a fresh
 	// episode. Wrong lengths and non-finite values are errors.
@@ -49,7 +50,8 @@ type Env interface {
 
 // Discrete is an environment whose action is one of NumActions choices.
 // The action has length 1 and holds the choice's index as a number; Step
-// rounds it to the nearest index (a value < 0.5 is 0).
+// takes the nearest index in [0, NumActions), so 0.4 means 0 and 0.6 or 7
+// mean 1 for two choices.
 type Discrete interface {
 	Env
 	NumActions() int
@@ -71,7 +73,8 @@ var names = []string{"pendulum", "mountaincar", "cartpole", "cartpole-discrete",
 func Names() []string { return append([]string(nil), names...) }
 
 // New returns a fresh environment by name, the point mass with its
-// default layout. Call Reset or SetState before Step.
+// default layout. Call Reset or SetState before Step; wrap it with
+// NewTimeLimit(env, 0) for Gymnasium's episode lengths.
 func New(name string) (Env, error) {
 	switch strings.ToLower(strings.TrimSpace(name)) {
 	case "pendulum":

@@ -158,6 +158,10 @@ func TestCartPoleByHand(t *testing.T) {
 	}{
 		{control.NewCartPoleDiscrete(), 1, right},
 		{control.NewCartPoleDiscrete(), 0, []float64{0, -8.0 / 41, 0, 12.0 / 41}},
+		{control.NewCartPoleDiscrete(), 0.6, right}, // nearest index 1
+		{control.NewCartPoleDiscrete(), 7, right},
+		{control.NewCartPoleDiscrete(), 0.4, []float64{0, -8.0 / 41, 0, 12.0 / 41}},
+		{control.NewCartPoleDiscrete(), -3, []float64{0, -8.0 / 41, 0, 12.0 / 41}},
 		{control.NewCartPole(), 1, right},
 		{control.NewCartPole(), 3, right}, // clipped to 1
 		{control.NewCartPole(), 0.5, half},
