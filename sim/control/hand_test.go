@@ -62,7 +62,11 @@ func TestPendulumByHand(t *testing.T) {
 			-((4-2*math.Pi)*(4-2*math.Pi) + 0.1)},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			s, obs, r, term := step1(t, control.NewPendulum(), []float64{c.th, c.thdot}, c.u)
+			env := control.NewPendulum()
+			s, obs, r, term := step1(t, env, []float64{c.th, c.thdot}, c.u)
+			if want := math.Max(-2, math.Min(c.u, 2)); env.LastTorque() != want {
+				t.Errorf("LastTorque() = %v, want %v", env.LastTorque(), want)
+			}
 			if term {
 				t.Error("pendulum terminated")
 			}

@@ -147,7 +147,7 @@ func (m *MountainCar) Step(action, obs []float64) (reward float64, terminated bo
 	if terminated {
 		reward = 100
 	}
-	reward -= float64(a*a) * 0.1
+	reward -= float64(float64(a*a) * 0.1)
 	m.pos, m.vel, m.stored32 = f32(pos), f32(vel), true
 	m.obs(obs)
 	return reward, terminated

@@ -92,6 +92,13 @@ func TestPointMassByHand(t *testing.T) {
 	} {
 		p := newPointMass(t, c.edit)
 		s, _, r, term := step1(t, p, c.state, c.action...)
+		fx, fy := p.LastForce()
+		if fx != math.Max(-1, math.Min(c.action[0], 1)) || fy != math.Max(-1, math.Min(c.action[1], 1)) {
+			t.Errorf("%s: LastForce() = %v, %v for action %v", c.name, fx, fy, c.action)
+		}
+		if wall := strings.Contains(c.name, "wall") || strings.Contains(c.name, "corner"); p.Bumped() != wall {
+			t.Errorf("%s: Bumped() = %v", c.name, p.Bumped())
+		}
 		checkVec(t, c.name+" state", s, c.want, 1e-12)
 		checkNum(t, c.name+" reward", r, c.reward, 1e-12)
 		if term != c.term {
