@@ -8,8 +8,8 @@ import (
 )
 
 // MLP is a multi-layer perceptron with its parameters, gradients and the
-// work buffers of its forward and backward passes. It is not safe for
-// concurrent use.
+// work buffers of its forward and backward passes. Make one with New or by
+// decoding JSON into a zero MLP; it is not safe for concurrent use.
 type MLP struct {
 	cfg    Config
 	params []float64 // W0, b0, W1, b1, ...
@@ -207,8 +207,8 @@ func (m *MLP) Forward(x []float64, batch int) []float64 {
 // Backward takes dOut, the gradient of a scalar loss with respect to the
 // outputs of the last Forward (batch×Outputs), adds the gradient with
 // respect to the parameters to Grads, and returns the gradient with respect
-// to the inputs (batch×Inputs) as a view of an internal buffer. dOut is not
-// modified.
+// to the inputs (batch×Inputs) as a view of an internal buffer, valid until
+// the next Backward or BackwardInput. dOut is not modified.
 func (m *MLP) Backward(dOut []float64) []float64 {
 	return m.backward(dOut, true)
 }
