@@ -8,11 +8,11 @@ OUT      ?= build/web
 GOROOT   := $(shell $(GO) env GOROOT)
 WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 # Packages that build natively without X11/GL (the ebiten app is js/wasm only).
-NATIVE   := ./sim/... ./cmd/... ./assets/...
+NATIVE   := ./sim/... ./cmd/... ./assets/... ./web/...
 # Packages whose tests also run under node as js/wasm.
 PORTABLE := ./sim/... ./cmd/... ./assets/...
 
-.PHONY: all test check fmt vet test-native test-wasm deps bench bench-wasm serve wasm clean
+.PHONY: all test check fmt vet test-native test-wasm deps bench bench-wasm bench-page serve wasm clean
 
 all: test
 
@@ -26,7 +26,7 @@ fmt:
 
 vet:
 	$(GO) vet $(NATIVE)
-	GOOS=js GOARCH=wasm $(GO) vet $(PORTABLE)
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... $(PORTABLE)
 
 test-native:
 	BELLMAN_REQUIRE_BROWSER=1 $(GO) test -count=1 $(NATIVE)
@@ -46,5 +46,18 @@ bench:
 bench-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -exec="$(WASMEXEC)" -run '^$$' -bench . -benchmem ./sim/...
 
+# serve builds the page (only Go is needed) and serves it on $(ADDR).
+serve:
+	$(GO) run ./cmd/serve -addr $(ADDR) -out $(OUT)
+
+# wasm builds the page into $(OUT) without serving it.
+wasm:
+	$(GO) run ./cmd/serve -out $(OUT) -build-only
+
+# bench-page measures the page in headless chromium (size, first frame,
+# Update and Draw per frame).
+bench-page:
+	$(GO) test -run '^$$' -bench Page -benchtime 1x ./web
+
 clean:
-	rm -rf build
+	rm -rf build test-output

@@ -115,12 +115,16 @@ func New(m *mdp.Model, c Config, policy []float64) (*Solver, error) {
 	return s, nil
 }
 
-// Reset starts again from v_0 = 0 with the current configuration. The
-// policy is kept (for eval it is the policy being evaluated).
+// Reset starts again from v_0 = 0 with the current configuration. Value
+// iteration shows the greedy policy of v_0; the other methods keep their
+// policy (for eval, the policy being evaluated).
 func (s *Solver) Reset() {
 	clear(s.V)
 	s.Sweeps, s.Iters, s.evalRun = 0, 0, 0
 	s.Delta, s.Done, s.stable = math.Inf(1), false, false
+	if s.Method == ValueIteration {
+		s.improve()
+	}
 }
 
 // Step runs one sweep. For policy iteration and truncated policy iteration,
@@ -311,3 +315,12 @@ func (s *Solver) SetGamma(gamma float64) error {
 	s.Done, s.Delta = false, math.Inf(1)
 	return nil
 }
+
+// StateValues writes v(s) into dst (len S) and returns it.
+func (s *Solver) StateValues(dst []float64) []float64 { return append(dst[:0], s.V...) }
+
+// ActionValues writes q(s,a) into dst (len S*A) and returns it.
+func (s *Solver) ActionValues(dst []float64) []float64 { return s.Q(dst[:s.M.S*s.M.A]) }
+
+// ActionProbs writes π(a|s) into dst (len S*A) and returns it.
+func (s *Solver) ActionProbs(dst []float64) []float64 { return append(dst[:0], s.Policy...) }

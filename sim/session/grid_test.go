@@ -1,0 +1,167 @@
+package session
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"bellman/sim/grid"
+)
+
+func zhao(t *testing.T) grid.World {
+	t.Helper()
+	w, err := grid.Parse([]byte(`{"name": "zhao-5x5", "layout": [".....", ".FF..", "..F..", ".FTF.", ".F..."]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func converge(t *testing.T, g *Grid) {
+	t.Helper()
+	for i := 0; i < 100000 && !g.Converged(); i++ {
+		g.Step()
+	}
+	if !g.Converged() {
+		t.Fatal("did not converge")
+	}
+}
+
+func valueAt(g *Grid, r, c int) float64 {
+	var snap GridSnapshot
+	g.Snapshot(&snap)
+	return snap.V[snap.State[r*snap.World.Cols+c]]
+}
+
+func TestSchemaFollowsWorldAndAlgorithm(t *testing.T) {
+	g, err := NewGrid(zhao(t), "vi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"gamma", "r-boundary", "r-forbidden", "r-target", "r-other", "slip", "tol"} {
+		if _, ok := g.Schema().Find(key); !ok {
+			t.Errorf("no %s in the schema", key)
+		}
+	}
+	if _, ok := g.Schema().Find("j"); ok {
+		t.Error("value iteration has a j")
+	}
+	if _, ok := g.Schema().Find("r-cliff"); ok {
+		t.Error("a world without cliffs has r_cliff")
+	}
+	if err := g.SetAlgorithm("tpi"); err != nil {
+		t.Fatal(err)
+	}
+	if s, ok := g.Schema().Find("j"); !ok || s.Default != 3 {
+		t.Error("truncated policy iteration has no j")
+	}
+	for _, s := range g.Schema() {
+		if s.Help == "" || s.Label == "" {
+			t.Errorf("%s lacks a label or help", s.Key)
+		}
+	}
+	if err := g.SetAlgorithm("magic"); err == nil || !strings.Contains(err.Error(), "vi, pi, tpi, eval") {
+		t.Errorf("unknown algorithm: %v", err)
+	}
+}
+
+func TestSetClampsAndContinues(t *testing.T) {
+	g, _ := NewGrid(zhao(t), "vi")
+	converge(t, g)
+	sweeps := g.Sweeps()
+	note, err := g.Set("gamma", 5)
+	if err != nil || !strings.Contains(note, "clamped to 0.99") {
+		t.Errorf("Set(gamma, 5) = %q, %v", note, err)
+	}
+	note, err = g.Set("gamma", math.NaN())
+	if err != nil || !strings.Contains(note, "not a number") || g.Values()["gamma"] != 0.9 {
+		t.Errorf("Set(gamma, NaN) = %q, %v, γ %v", note, err, g.Values()["gamma"])
+	}
+	if _, err := g.Set("warp", 1); err == nil {
+		t.Error("unknown key accepted")
+	}
+	// γ 0.5: the sweeps go on from the values shown; v(target) = 1/(1−γ).
+	if _, err := g.Set("gamma", 0.5); err != nil {
+		t.Fatal(err)
+	}
+	if g.Converged() || g.Sweeps() != sweeps {
+		t.Errorf("after a γ change: converged %v, sweeps %d (was %d)", g.Converged(), g.Sweeps(), sweeps)
+	}
+	converge(t, g)
+	if v := valueAt(g, 3, 2); math.Abs(v-2) > 1e-5 {
+		t.Errorf("v(target) at γ 0.5 = %v, want 2", v)
+	}
+	// A reward change rebuilds the model: r_target 2 doubles v(target).
+	if _, err := g.Set("r-target", 2); err != nil {
+		t.Fatal(err)
+	}
+	converge(t, g)
+	if v := valueAt(g, 3, 2); math.Abs(v-4) > 1e-5 {
+		t.Errorf("v(target) with r_target 2 = %v, want 4", v)
+	}
+	g.Reset()
+	if g.Sweeps() != 0 || valueAt(g, 3, 2) != 0 {
+		t.Error("reset did not start from v = 0")
+	}
+}
+
+// Switching worlds keeps γ; policy evaluation evaluates the policy shown.
+func TestSwitching(t *testing.T) {
+	g, _ := NewGrid(zhao(t), "vi")
+	g.Set("gamma", 0.8)
+	cliff, err := grid.Parse([]byte(`{"name": "c", "layout": ["....", "SCCT"], "actions": 4, "terminal": true, "rewards": {"other": -1, "target": -1}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.SetWorld(cliff); err != nil {
+		t.Fatal(err)
+	}
+	if g.Values()["gamma"] != 0.8 {
+		t.Error("γ lost on a world change")
+	}
+	if _, ok := g.Schema().Find("r-cliff"); !ok {
+		t.Error("cliff world without r_cliff")
+	}
+	var snap GridSnapshot
+	g.Snapshot(&snap)
+	if snap.World.Rows != 2 || snap.A != 4 {
+		t.Errorf("snapshot %dx%d A %d", snap.World.Rows, snap.World.Cols, snap.A)
+	}
+	converge(t, g)
+	if err := g.SetAlgorithm("eval"); err != nil {
+		t.Fatal(err)
+	}
+	converge(t, g)
+	// Evaluating the optimal policy gives the optimal values: from the
+	// start, up, three steps right and down: four steps of −1 and the
+	// target's −1 on entering, discounted by 0.8.
+	want := -(1 + 0.8 + 0.64 + 0.512 + 0.4096)
+	if v := valueAt(g, 1, 0); math.Abs(v-want) > 1e-5 {
+		t.Errorf("v(start) under the optimal policy = %v, want %v", v, want)
+	}
+}
+
+// The uniform random policy of the 2x2 example, evaluated in closed form by
+// hand: v = (I − γP)⁻¹ r.
+func TestEvaluateRandomPolicy(t *testing.T) {
+	w, _ := grid.Parse([]byte(`{"layout": ["T"]}`))
+	g, err := NewGrid(w, "eval")
+	if err != nil {
+		t.Fatal(err)
+	}
+	converge(t, g)
+	// One cell: up, right, down, left bump (−1), stay pays 1:
+	// r_π = (4·(−1) + 1)/5 = −0.6 and v = −0.6/(1−0.9) = −6.
+	if v := valueAt(g, 0, 0); math.Abs(v+6) > 1e-5 {
+		t.Errorf("v = %v, want −6", v)
+	}
+}
+
+func TestSnapshotAllocs(t *testing.T) {
+	g, _ := NewGrid(zhao(t), "vi")
+	var snap GridSnapshot
+	g.Snapshot(&snap)
+	if n := testing.AllocsPerRun(20, func() { g.Step(); g.Snapshot(&snap) }); n != 0 {
+		t.Errorf("%v allocations per step and snapshot", n)
+	}
+}

@@ -1,0 +1,213 @@
+package app
+
+import (
+	"encoding/json"
+	"math"
+	"sync"
+
+	"bellman/sim/param"
+	"bellman/sim/session"
+)
+
+// Command is one request from the page, applied by the game loop between
+// ticks.
+type Command struct {
+	Op    string  // play, pause, toggle, step, reset, set, world, load, algorithm, speed, layer, select
+	Key   string  // parameter key, layer name, world or algorithm name
+	Value float64 // parameter value, speed, layer on (1) or off (0)
+	Row   int
+	Col   int
+}
+
+// Bridge carries commands from the page to the game and the published
+// status back. Its methods are safe for concurrent use: JS callbacks run on
+// their own goroutines.
+type Bridge struct {
+	mu     sync.Mutex
+	queue  []Command
+	status Status
+	ready  bool
+}
+
+// Push queues a command.
+func (b *Bridge) Push(c Command) {
+	b.mu.Lock()
+	b.queue = append(b.queue, c)
+	b.mu.Unlock()
+}
+
+// drain moves the queued commands into dst[:0] and returns it.
+func (b *Bridge) drain(dst []Command) []Command {
+	b.mu.Lock()
+	dst = append(dst[:0], b.queue...)
+	b.queue = b.queue[:0]
+	b.mu.Unlock()
+	return dst
+}
+
+// publish copies the game's status under the lock, reusing buffers.
+func (b *Bridge) publish(s *Status) {
+	b.mu.Lock()
+	b.status.copyFrom(s)
+	b.ready = true
+	b.mu.Unlock()
+}
+
+// StatusJSON returns the latest status as JSON.
+func (b *Bridge) StatusJSON() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.ready {
+		return `{"ready": false}`
+	}
+	data, err := json.Marshal(b.status.view())
+	if err != nil {
+		return `{"ready": false, "error": "status: ` + err.Error() + `"}`
+	}
+	return string(data)
+}
+
+// ParamState is a parameter's declaration and its current value.
+type ParamState struct {
+	param.Spec
+	Value float64 `json:"value"`
+}
+
+// Inspect holds the numbers of the selected cell.
+type Inspect struct {
+	Row, Col int
+	Kind     string
+	State    int
+	V        float64
+	Q        [5]float64
+	Pi       [5]float64
+	Out      [5][3]session.Outcome
+	NOut     [5]int
+}
+
+// Status is what the game publishes for the page: progress, parameters,
+// values and timings.
+type Status struct {
+	Frame        int
+	Playing      bool
+	Speed        float64
+	World        string
+	Algorithm    string
+	Worlds       []string
+	Algorithms   []session.Algorithm
+	Version      int
+	Params       []ParamState
+	Sweeps       int
+	Iterations   int
+	Delta        float64
+	Converged    bool
+	Deltas       []float64
+	DeltaBase    int
+	Rows, Cols   int
+	A            int
+	State        []int     // state of each cell, -1 for walls and cliffs
+	V            []float64 // v(s)
+	Kinds        []byte    // layout characters, row-major
+	Scale        float64   // the colour scale's current range ±Scale
+	Layers       map[string]bool
+	Selected     bool
+	Inspect      Inspect
+	Notice       string
+	NoticeSeq    int
+	UpdateMs     float64
+	DrawMs       float64
+	FirstFrameMs float64
+	Steps        int // sweeps or steps run in the last second
+	Geom         Geom
+	WorldFile    string // the current world as a world file
+}
+
+// Geom is where the grid was last drawn, in canvas pixels.
+type Geom struct{ X, Y, Cell float64 }
+
+func (s *Status) copyFrom(o *Status) {
+	deltas, params, state, v, kinds, layers := s.Deltas, s.Params, s.State, s.V, s.Kinds, s.Layers
+	*s = *o
+	s.Deltas = append(deltas[:0], o.Deltas...)
+	s.Params = append(params[:0], o.Params...)
+	s.State = append(state[:0], o.State...)
+	s.V = append(v[:0], o.V...)
+	s.Kinds = append(kinds[:0], o.Kinds...)
+	if layers == nil {
+		layers = make(map[string]bool, len(o.Layers))
+	}
+	for k, on := range o.Layers {
+		layers[k] = on
+	}
+	s.Layers = layers
+}
+
+// finite turns NaN and ±Inf into nil, which JSON writes as null.
+func finite(x float64) *float64 {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	return &x
+}
+
+// view builds the JSON form of the status.
+func (s *Status) view() any {
+	type action struct {
+		Name     string            `json:"name"`
+		Q        *float64          `json:"q"`
+		Pi       float64           `json:"pi"`
+		Outcomes []session.Outcome `json:"outcomes"`
+	}
+	type inspect struct {
+		Row     int      `json:"row"`
+		Col     int      `json:"col"`
+		Kind    string   `json:"kind"`
+		V       *float64 `json:"v"`
+		Actions []action `json:"actions"`
+	}
+	values := make([][]*float64, s.Rows)
+	for r := range values {
+		values[r] = make([]*float64, s.Cols)
+		for c := range values[r] {
+			if st := s.State[r*s.Cols+c]; st >= 0 && st < len(s.V) {
+				values[r][c] = finite(s.V[st])
+			}
+		}
+	}
+	layout := make([]string, s.Rows)
+	for r := range layout {
+		layout[r] = string(s.Kinds[r*s.Cols : (r+1)*s.Cols])
+	}
+	deltas := make([]*float64, len(s.Deltas))
+	for i, d := range s.Deltas {
+		deltas[i] = finite(d)
+	}
+	var sel *inspect
+	if s.Selected {
+		in := &s.Inspect
+		sel = &inspect{Row: in.Row, Col: in.Col, Kind: in.Kind}
+		if in.State >= 0 {
+			sel.V = finite(in.V)
+			for a := 0; a < s.A; a++ {
+				sel.Actions = append(sel.Actions, action{
+					Name: actionNames[a], Q: finite(in.Q[a]), Pi: in.Pi[a],
+					Outcomes: append([]session.Outcome(nil), in.Out[a][:in.NOut[a]]...),
+				})
+			}
+		}
+	}
+	return map[string]any{
+		"ready": true, "frame": s.Frame, "playing": s.Playing, "speed": s.Speed,
+		"world": s.World, "algorithm": s.Algorithm, "worlds": s.Worlds, "algorithms": s.Algorithms,
+		"version": s.Version, "params": s.Params,
+		"sweeps": s.Sweeps, "iterations": s.Iterations, "delta": finite(s.Delta), "converged": s.Converged,
+		"deltas": deltas, "deltaBase": s.DeltaBase,
+		"rows": s.Rows, "cols": s.Cols, "layout": layout, "values": values, "scale": s.Scale,
+		"layers": s.Layers, "selected": sel,
+		"notice": s.Notice, "noticeSeq": s.NoticeSeq,
+		"updateMs": s.UpdateMs, "drawMs": s.DrawMs, "firstFrameMs": s.FirstFrameMs, "stepsPerSec": s.Steps,
+		"geom": s.Geom, "worldFile": s.WorldFile,
+	}
+}
+
+var actionNames = [5]string{"up", "right", "down", "left", "stay"}

@@ -1,0 +1,120 @@
+package app
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"math"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/text/v2"
+	"golang.org/x/image/font/gofont/goregular"
+)
+
+// white is a one-pixel white source image for filled triangles.
+var white = func() *ebiten.Image {
+	img := ebiten.NewImage(3, 3)
+	img.Fill(color.White)
+	return img.SubImage(image.Rect(1, 1, 2, 2)).(*ebiten.Image)
+}()
+
+// fontSource is Go's regular font, embedded.
+var fontSource = func() *text.GoTextFaceSource {
+	s, err := text.NewGoTextFaceSource(bytes.NewReader(goregular.TTF))
+	if err != nil {
+		panic("app: font: " + err.Error())
+	}
+	return s
+}()
+
+// mesh batches triangles with per-vertex colours so that many shapes (all
+// arrows, all hatch lines) go to the GPU in one draw call. Its buffers are
+// reused from frame to frame: building a mesh allocates nothing once warm.
+type mesh struct {
+	vs []ebiten.Vertex
+	is []uint16
+}
+
+// maxVertices keeps the 16-bit indices of one draw call in range.
+const maxVertices = 60000
+
+func (m *mesh) vertex(x, y float32, c color.RGBA) {
+	m.vs = append(m.vs, ebiten.Vertex{
+		DstX: x, DstY: y, SrcX: 1, SrcY: 1,
+		ColorR: float32(c.R) / 255, ColorG: float32(c.G) / 255, ColorB: float32(c.B) / 255, ColorA: float32(c.A) / 255,
+	})
+}
+
+// room flushes the mesh first if n more vertices would not fit.
+func (m *mesh) room(dst *ebiten.Image, n int, aa bool) {
+	if len(m.vs)+n > maxVertices {
+		m.flush(dst, aa)
+	}
+}
+
+// tri adds a triangle.
+func (m *mesh) tri(x0, y0, x1, y1, x2, y2 float32, c color.RGBA) {
+	b := uint16(len(m.vs))
+	m.vertex(x0, y0, c)
+	m.vertex(x1, y1, c)
+	m.vertex(x2, y2, c)
+	m.is = append(m.is, b, b+1, b+2)
+}
+
+// quad adds a quadrilateral given its corners in order.
+func (m *mesh) quad(x0, y0, x1, y1, x2, y2, x3, y3 float32, c color.RGBA) {
+	b := uint16(len(m.vs))
+	m.vertex(x0, y0, c)
+	m.vertex(x1, y1, c)
+	m.vertex(x2, y2, c)
+	m.vertex(x3, y3, c)
+	m.is = append(m.is, b, b+1, b+2, b, b+2, b+3)
+}
+
+// rect adds an axis-aligned rectangle.
+func (m *mesh) rect(x, y, w, h float32, c color.RGBA) {
+	m.quad(x, y, x+w, y, x+w, y+h, x, y+h, c)
+}
+
+// line adds a segment of the given width.
+func (m *mesh) line(x0, y0, x1, y1, w float32, c color.RGBA) {
+	dx, dy := x1-x0, y1-y0
+	l := float32(math.Hypot(float64(dx), float64(dy)))
+	if l == 0 {
+		return
+	}
+	nx, ny := -dy/l*w/2, dx/l*w/2
+	m.quad(x0+nx, y0+ny, x1+nx, y1+ny, x1-nx, y1-ny, x0-nx, y0-ny, c)
+}
+
+// ring adds a circle outline of radius r and width w.
+func (m *mesh) ring(cx, cy, r, w float32, c color.RGBA) {
+	const n = 28
+	ri, ro := r-w/2, r+w/2
+	for i := 0; i < n; i++ {
+		a0 := float64(i) / n * 2 * math.Pi
+		a1 := float64(i+1) / n * 2 * math.Pi
+		c0, s0 := float32(math.Cos(a0)), float32(math.Sin(a0))
+		c1, s1 := float32(math.Cos(a1)), float32(math.Sin(a1))
+		m.quad(cx+ro*c0, cy+ro*s0, cx+ro*c1, cy+ro*s1, cx+ri*c1, cy+ri*s1, cx+ri*c0, cy+ri*s0, c)
+	}
+}
+
+// flush draws the batched triangles and empties the mesh.
+func (m *mesh) flush(dst *ebiten.Image, aa bool) {
+	if len(m.is) > 0 {
+		op := ebiten.DrawTrianglesOptions{AntiAlias: aa}
+		dst.DrawTriangles(m.vs, m.is, white, &op)
+	}
+	m.vs, m.is = m.vs[:0], m.is[:0]
+}
+
+// drawText draws s centred at (x, y).
+func drawText(dst *ebiten.Image, s string, face *text.GoTextFace, x, y float64, c color.RGBA) {
+	op := text.DrawOptions{}
+	op.GeoM.Translate(x, y)
+	op.ColorScale.ScaleWithColor(c)
+	op.PrimaryAlign = text.AlignCenter
+	op.SecondaryAlign = text.AlignCenter
+	text.Draw(dst, s, face, &op)
+}

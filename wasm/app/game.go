@@ -1,0 +1,269 @@
+package app
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/hajimehoshi/ebiten/v2"
+	"github.com/hajimehoshi/ebiten/v2/inpututil"
+
+	"bellman/assets"
+	"bellman/sim/session"
+)
+
+// frameBudget is how long the steps of one frame may take, so the page
+// keeps its frame rate at any speed.
+const frameBudget = 10 * time.Millisecond
+
+// DefaultSpeed is sweeps per second at start: slow enough to watch.
+const DefaultSpeed = 2
+
+// Scene is one kind of environment on screen.
+type Scene interface {
+	// Apply handles a command the game itself does not; it returns a notice
+	// for the status line (or "").
+	Apply(c Command) (string, error)
+	// Step runs one unit of work: a sweep or an environment step.
+	Step()
+	// Busy reports whether stepping still changes anything.
+	Busy() bool
+	// Reset starts the scene's method again.
+	Reset()
+	// Click handles a click at screen position (x, y).
+	Click(x, y float64)
+	// Status fills the scene's part of the status.
+	Status(s *Status)
+	// Draw draws the scene, reading only its snapshot.
+	Draw(screen *ebiten.Image)
+	// Snapshot copies the session's state for drawing.
+	Snapshot()
+}
+
+// Game is the ebiten game.
+type Game struct {
+	bridge  *Bridge
+	scene   Scene
+	cmds    []Command
+	playing bool
+	speed   float64 // steps per second; 0 runs as fast as the frame budget allows
+	acc     float64 // steps owed to the speed
+	last    time.Time
+	spent   time.Duration // step time used in the current frame
+
+	frames       int
+	updateMs     float64
+	drawMs       float64
+	firstFrameMs float64
+	stepsWindow  int
+	stepsPerSec  int
+	windowStart  time.Time
+	notice       string
+	noticeSeq    int
+	status       Status
+	width        float64
+	height       float64
+	dirty        bool // the state changed since the last snapshot
+}
+
+// Run starts the game on the default world with value iteration.
+func Run() error {
+	g, err := NewGame()
+	if err != nil {
+		return err
+	}
+	ebiten.SetWindowTitle("Bellman")
+	ebiten.SetRunnableOnUnfocused(true)
+	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
+	g.bridge.install()
+	return ebiten.RunGame(g)
+}
+
+// NewGame returns a game on the default world, playing value iteration at
+// the default speed.
+func NewGame() (*Game, error) {
+	w, err := assets.World(assets.DefaultWorld)
+	if err != nil {
+		return nil, err
+	}
+	sess, err := session.NewGrid(w, "vi")
+	if err != nil {
+		return nil, err
+	}
+	g := &Game{bridge: &Bridge{}, playing: true, speed: DefaultSpeed, dirty: true}
+	g.scene = newGridScene(sess)
+	g.scene.Snapshot()
+	return g, nil
+}
+
+// Update applies queued commands and input, then runs the steps the speed
+// asks for within the frame budget.
+func (g *Game) Update() error {
+	start := time.Now()
+	g.cmds = g.bridge.drain(g.cmds)
+	for _, c := range g.cmds {
+		g.apply(c)
+	}
+	g.input()
+	g.run(start)
+	if g.dirty {
+		g.scene.Snapshot()
+		g.dirty = false
+	}
+	g.publish()
+	g.updateMs = ema(g.updateMs, float64(time.Since(start).Microseconds())/1000)
+	return nil
+}
+
+func ema(prev, x float64) float64 {
+	if prev == 0 {
+		return x
+	}
+	return prev + (x-prev)*0.1
+}
+
+// apply carries out one command from the page.
+func (g *Game) apply(c Command) {
+	var note string
+	var err error
+	switch c.Op {
+	case "play":
+		g.playing = true
+	case "pause":
+		g.playing = false
+	case "toggle":
+		g.playing = !g.playing
+	case "step":
+		g.playing = false
+		g.scene.Step()
+		g.stepsWindow++
+	case "reset":
+		g.scene.Reset()
+		g.acc = 0
+		note = "reset"
+	case "speed":
+		g.speed = c.Value
+		if math.IsNaN(g.speed) || g.speed < 0 {
+			note, g.speed = fmt.Sprintf("speed %v is not valid; set to %d per second", c.Value, DefaultSpeed), DefaultSpeed
+		}
+	default:
+		note, err = g.scene.Apply(c)
+	}
+	if err != nil {
+		note = "error: " + err.Error()
+	}
+	if note != "" {
+		g.say(note)
+	}
+	g.dirty = true
+}
+
+func (g *Game) say(note string) {
+	g.notice = note
+	g.noticeSeq++
+}
+
+// input polls the keyboard and mouse once per tick: space plays or pauses,
+// s steps, r resets, a click selects a cell.
+func (g *Game) input() {
+	switch {
+	case inpututil.IsKeyJustPressed(ebiten.KeySpace):
+		g.apply(Command{Op: "toggle"})
+	case inpututil.IsKeyJustPressed(ebiten.KeyS):
+		g.apply(Command{Op: "step"})
+	case inpututil.IsKeyJustPressed(ebiten.KeyR):
+		g.apply(Command{Op: "reset"})
+	}
+	if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) {
+		x, y := ebiten.CursorPosition() // in screen pixels, as LayoutF set them
+		g.scene.Click(float64(x), float64(y))
+		g.dirty = true
+	}
+}
+
+// run steps the scene as the speed asks, never past the frame budget.
+func (g *Game) run(start time.Time) {
+	now := start
+	if g.last.IsZero() {
+		g.last = now
+	}
+	dt := now.Sub(g.last).Seconds()
+	g.last = now
+	if dt > 0.25 {
+		dt = 0.25 // after a stall (a hidden tab), do not try to catch up
+	}
+	if now.Sub(g.windowStart) >= time.Second {
+		g.stepsPerSec, g.stepsWindow, g.windowStart = g.stepsWindow, 0, now
+	}
+	if !g.playing || !g.scene.Busy() {
+		g.acc = 0
+		return
+	}
+	budget := frameBudget - g.spent
+	if budget <= 0 {
+		return
+	}
+	owed := math.MaxInt
+	if g.speed > 0 {
+		g.acc += g.speed * dt
+		owed = int(g.acc)
+		g.acc -= float64(owed)
+	}
+	// Step in chunks, looking at the clock between chunks.
+	done, chunk := 0, 1
+	for done < owed && g.scene.Busy() {
+		n := chunk
+		if owed-done < n {
+			n = owed - done
+		}
+		for i := 0; i < n; i++ {
+			g.scene.Step()
+		}
+		done += n
+		el := time.Since(start)
+		if el >= budget {
+			break
+		}
+		if el < budget/8 {
+			chunk *= 2
+		}
+	}
+	g.spent += time.Since(start)
+	g.stepsWindow += done
+	if done > 0 {
+		g.dirty = true
+	}
+}
+
+// publish hands the current status to the bridge.
+func (g *Game) publish() {
+	s := &g.status
+	s.Frame, s.Playing, s.Speed = g.frames, g.playing, g.speed
+	s.Notice, s.NoticeSeq = g.notice, g.noticeSeq
+	s.UpdateMs, s.DrawMs, s.FirstFrameMs, s.Steps = g.updateMs, g.drawMs, g.firstFrameMs, g.stepsPerSec
+	g.scene.Status(s)
+	g.bridge.publish(s)
+}
+
+// Draw draws the scene from its snapshot.
+func (g *Game) Draw(screen *ebiten.Image) {
+	start := time.Now()
+	screen.Fill(colBackground)
+	g.scene.Draw(screen)
+	g.frames++
+	if g.frames == 1 {
+		g.firstFrameMs = pageNow()
+	}
+	g.spent = 0
+	g.drawMs = ema(g.drawMs, float64(time.Since(start).Microseconds())/1000)
+}
+
+// LayoutF uses the device's pixels for crisp lines and text.
+func (g *Game) LayoutF(w, h float64) (float64, float64) {
+	s := ebiten.Monitor().DeviceScaleFactor()
+	g.width, g.height = w*s, h*s
+	return g.width, g.height
+}
+
+// Layout is not used (LayoutF is), but ebiten.Game requires it.
+func (g *Game) Layout(w, h int) (int, int) { return w, h }

@@ -1,0 +1,558 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromium is Debian's browser binary (/usr/bin/chromium is a wrapper script).
+const chromium = "/usr/lib/chromium/chromium"
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+)
+
+// page builds the page once per test binary and serves it.
+func page(t *testing.T) *httptest.Server {
+	t.Helper()
+	if _, err := os.Stat(chromium); err != nil {
+		if os.Getenv("BELLMAN_REQUIRE_BROWSER") != "" {
+			t.Fatalf("chromium not found at %s (make test installs it)", chromium)
+		}
+		t.Skip("chromium not installed; `make test` installs it")
+	}
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "bellman-web-")
+		if buildErr == nil {
+			buildErr = Build("..", buildDir)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	srv := httptest.NewServer(Handler(buildDir))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// browser starts headless chromium with a window of w×h CSS pixels and
+// collects console errors and uncaught exceptions.
+func browser(t *testing.T, w, h int) (context.Context, *[]string) {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("use-angle", "swiftshader"),
+		chromedp.Flag("enable-unsafe-swiftshader", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(w, h),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelC(); cancelA() })
+	// Collect errors and exceptions from the page (the iframe included).
+	var mu sync.Mutex
+	problems := &[]string{}
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.IsException() {
+				mu.Lock()
+				*problems = append(*problems, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	return ctx, problems
+}
+
+// status is the part of the game's status the tests read.
+type status struct {
+	Ready      bool            `json:"ready"`
+	Frame      int             `json:"frame"`
+	Playing    bool            `json:"playing"`
+	World      string          `json:"world"`
+	Algorithm  string          `json:"algorithm"`
+	Sweeps     int             `json:"sweeps"`
+	Converged  bool            `json:"converged"`
+	Rows       int             `json:"rows"`
+	Cols       int             `json:"cols"`
+	Values     [][]*float64    `json:"values"`
+	Notice     string          `json:"notice"`
+	NoticeSeq  int             `json:"noticeSeq"`
+	Params     []paramStatus   `json:"params"`
+	Geom       geom            `json:"geom"`
+	Layers     map[string]bool `json:"layers"`
+	UpdateMs   float64         `json:"updateMs"`
+	DrawMs     float64         `json:"drawMs"`
+	FirstFrame float64         `json:"firstFrameMs"`
+}
+
+type paramStatus struct {
+	Key   string  `json:"key"`
+	Value float64 `json:"value"`
+}
+
+// geom is where the grid is drawn, in canvas pixels.
+type geom struct {
+	X, Y, Cell float64
+}
+
+func (s status) param(key string) float64 {
+	for _, p := range s.Params {
+		if p.Key == key {
+			return p.Value
+		}
+	}
+	return math.NaN()
+}
+
+const game = `document.getElementById("game").contentWindow`
+
+func readStatus(ctx context.Context) (status, error) {
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const b = `+game+`.bellman; return b ? b.status() : '{"ready": false}'; })()`))
+	if err != nil {
+		return status{}, err
+	}
+	var s status
+	if err := json.Unmarshal([]byte(raw), &s); err != nil {
+		return status{}, fmt.Errorf("status %q: %v", raw, err)
+	}
+	return s, nil
+}
+
+// waitFor polls the status until cond holds and a few more frames have been
+// drawn, so a screenshot shows the state.
+func waitFor(t *testing.T, ctx context.Context, what string, cond func(status) bool) status {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		s, err := readStatus(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Ready && cond(s) {
+			// Let the page draw what the status says.
+			f := s.Frame
+			for time.Now().Before(deadline) {
+				s2, err := readStatus(ctx)
+				if err == nil && s2.Frame >= f+3 {
+					return s2
+				}
+				time.Sleep(30 * time.Millisecond)
+			}
+			return s
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s; last status: frame %d world %s sweeps %d converged %v notice %q",
+				what, s.Frame, s.World, s.Sweeps, s.Converged, s.Notice)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func call(t *testing.T, ctx context.Context, js string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](game+".bellman."+js)); err != nil {
+		t.Fatalf("%s: %v", js, err)
+	}
+}
+
+// shot takes an element screenshot of the game's iframe and saves it under
+// test-output/browser for a person to look at.
+func shot(t *testing.T, ctx context.Context, name string) image.Image {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS("#game")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	save(t, name, buf)
+	img, err := png.Decode(bytes.NewReader(buf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+func pageShot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	save(t, name, buf)
+}
+
+func save(t *testing.T, name string, data []byte) {
+	dir := filepath.Join("..", "test-output", "browser")
+	if err := os.MkdirAll(dir, 0o755); err == nil {
+		os.WriteFile(filepath.Join(dir, name), data, 0o644)
+	}
+}
+
+// cellPixel returns the colour at a point of cell (r, c) given in cell
+// units (0.5, 0.5 is the centre).
+func cellPixel(img image.Image, g geom, r, c int, fx, fy float64) color.RGBA {
+	x := int(g.X + (float64(c)+fx)*g.Cell)
+	y := int(g.Y + (float64(r)+fy)*g.Cell)
+	cr, cg, cb, ca := img.At(img.Bounds().Min.X+x, img.Bounds().Min.Y+y).RGBA()
+	return color.RGBA{uint8(cr >> 8), uint8(cg >> 8), uint8(cb >> 8), uint8(ca >> 8)}
+}
+
+func near(a, b color.RGBA, tol int) bool {
+	d := func(x, y uint8) int {
+		if x > y {
+			return int(x - y)
+		}
+		return int(y - x)
+	}
+	return d(a.R, b.R) <= tol && d(a.G, b.G) <= tol && d(a.B, b.B) <= tol
+}
+
+// orangeish and blueish tell the two sides of the value scale apart.
+func orangeish(c color.RGBA) bool { return int(c.R) > int(c.B)+60 && c.R > 180 }
+func blueish(c color.RGBA) bool   { return int(c.B) > int(c.R)+40 }
+
+func TestPage(t *testing.T) {
+	srv := page(t)
+	ctx, problems := browser(t, 1280, 800)
+	start := time.Now()
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	s := waitFor(t, ctx, "the first frames", func(s status) bool { return s.Frame > 2 })
+	t.Logf("first status after %v: frame %d, first frame at %.0f ms", time.Since(start), s.Frame, s.FirstFrame)
+	if s.World != "zhao-5x5" || s.Algorithm != "vi" || !s.Playing {
+		t.Errorf("default view: world %s algorithm %s playing %v; want zhao-5x5, vi, playing", s.World, s.Algorithm, s.Playing)
+	}
+
+	t.Run("controls generated from the schema", func(t *testing.T) {
+		labels, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#params .param label")].map(l => l.textContent + "|" + l.title)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		joined := strings.Join(labels, "\n")
+		for _, want := range []string{"discount γ|", "r_boundary|", "r_forbidden|", "r_target|", "r_other|", "slip p|"} {
+			if !strings.Contains(joined, want) {
+				t.Errorf("no control labelled %q (with help as its title); controls:\n%s", want, joined)
+			}
+		}
+		for _, l := range labels {
+			if strings.HasSuffix(l, "|") {
+				t.Errorf("control %q has no help", l)
+			}
+		}
+	})
+
+	// Converge at full speed, then look at the picture.
+	call(t, ctx, "speed(0)")
+	s = waitFor(t, ctx, "value iteration to converge", func(s status) bool { return s.Converged })
+	img := shot(t, ctx, "zhao-5x5-converged.png")
+	pageShot(t, ctx, "page-zhao-5x5.png")
+	g := s.Geom
+	if g.Cell < 20 {
+		t.Fatalf("cells of %.0f px: the grid is not drawn at a usable size", g.Cell)
+	}
+	t.Run("target and forbidden cells drawn", func(t *testing.T) {
+		// The target (3,2) has the largest value: strongly orange, with
+		// its green ring around it.
+		if v := *s.Values[3][2]; math.Abs(v-10) > 1e-3 {
+			t.Errorf("reported v(target) = %v, want 10 = 1/(1−0.9)", v)
+		}
+		fill := cellPixel(img, g, 3, 2, 0.5, 0.2)
+		if !orangeish(fill) {
+			t.Errorf("target fill %v is not the positive (orange) colour", fill)
+		}
+		ring := cellPixel(img, g, 3, 2, 0.5+0.42, 0.5)
+		if !(ring.G > ring.R && ring.G > ring.B) {
+			t.Errorf("target ring %v is not green", ring)
+		}
+	})
+
+	t.Run("step advances one sweep and recolours changed cells", func(t *testing.T) {
+		call(t, ctx, "pause()")
+		call(t, ctx, "reset()")
+		s0 := waitFor(t, ctx, "reset", func(s status) bool { return s.Sweeps == 0 })
+		before := shot(t, ctx, "step-0.png")
+		g := s0.Geom
+		// With v = 0 every cell is near-white: a forbidden cell shows its
+		// hatching as grey pixels along a row, a free cell shows none.
+		grey := func(r, c int) int {
+			n := 0
+			for i := 3; i < 97; i++ {
+				if p := cellPixel(before, g, r, c, float64(i)/100, 0.08); int(p.R)+int(p.G)+int(p.B) < 3*200 {
+					n++
+				}
+			}
+			return n
+		}
+		if n := grey(1, 1); n < 6 {
+			t.Errorf("forbidden cell (1,1): %d grey pixels across a row, want hatching", n)
+		}
+		if n := grey(2, 0); n > 2 {
+			t.Errorf("free cell (2,0): %d grey pixels across a row, want none (geom %+v)", n, g)
+		}
+		call(t, ctx, "step()")
+		s1 := waitFor(t, ctx, "one sweep", func(s status) bool { return s.Sweeps == 1 })
+		after := shot(t, ctx, "step-1.png")
+		if s1.Playing {
+			t.Error("step left the game playing")
+		}
+		// Below the target, v goes from 0 to 1 in the first sweep (moving
+		// up into the target pays 1); far from it, v stays 0.
+		if v := *s1.Values[4][2]; v != 1 || *s0.Values[4][2] != 0 {
+			t.Errorf("v(4,2) after one sweep = %v (before %v), want 1 (0)", v, *s0.Values[4][2])
+		}
+		b, a := cellPixel(before, g, 4, 2, 0.12, 0.5), cellPixel(after, g, 4, 2, 0.12, 0.5)
+		if near(a, b, 20) || !orangeish(a) {
+			t.Errorf("cell (4,2) colour %v → %v: want a change to orange", b, a)
+		}
+		b, a = cellPixel(before, g, 0, 0, 0.12, 0.5), cellPixel(after, g, 0, 0, 0.12, 0.5)
+		if !near(a, b, 6) {
+			t.Errorf("cell (0,0), whose value stays 0, changed colour %v → %v", b, a)
+		}
+	})
+
+	t.Run("γ slider changes values and colours", func(t *testing.T) {
+		call(t, ctx, "speed(0)")
+		call(t, ctx, "play()")
+		s9 := waitFor(t, ctx, "convergence at γ 0.9", func(s status) bool { return s.Converged })
+		img9 := shot(t, ctx, "gamma-0.9.png")
+		g := s9.Geom
+		// Move the page's γ slider as a person would.
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+			const el = document.getElementById("param-gamma");
+			el.value = "0.5";
+			el.dispatchEvent(new Event("input", {bubbles: true}));
+			el.dispatchEvent(new Event("change", {bubbles: true}));
+		})()`)); err != nil {
+			t.Fatal(err)
+		}
+		s5 := waitFor(t, ctx, "convergence at γ 0.5", func(s status) bool { return s.param("gamma") == 0.5 && s.Converged })
+		img5 := shot(t, ctx, "gamma-0.5.png")
+		// At the target, staying pays 1 forever: v = 1/(1−γ).
+		if v := *s5.Values[3][2]; math.Abs(v-2) > 1e-4 {
+			t.Errorf("v(target) at γ 0.5 = %v, want 2", v)
+		}
+		// Below the target, moving up into it pays 1: v = 1 + γ·2 = 2.
+		if v := *s5.Values[4][2]; math.Abs(v-2) > 1e-4 {
+			t.Errorf("v(4,2) at γ 0.5 = %v, want 2", v)
+		}
+		if *s9.Values[0][0] == *s5.Values[0][0] {
+			t.Error("values did not change with γ")
+		}
+		// The colour scale follows the range, and v(0,0) falls from 58% of it to ~0.
+		a, b := cellPixel(img9, g, 0, 0, 0.5, 0.15), cellPixel(img5, g, 0, 0, 0.5, 0.15)
+		if near(a, b, 10) {
+			t.Errorf("cell (0,0) colour unchanged by γ: %v", a)
+		}
+		shown, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#param-gamma-value")))
+		if shown != "0.5" {
+			t.Errorf("γ field shows %q, want 0.5", shown)
+		}
+	})
+
+	t.Run("out-of-range value is clamped and reported", func(t *testing.T) {
+		before, _ := readStatus(ctx)
+		call(t, ctx, `set("gamma", 7)`)
+		s := waitFor(t, ctx, "clamping", func(s status) bool { return s.NoticeSeq > before.NoticeSeq })
+		if g := s.param("gamma"); g != 0.99 {
+			t.Errorf("γ = %v after set(7), want clamped to 0.99", g)
+		}
+		if !strings.Contains(s.Notice, "clamped") {
+			t.Errorf("notice %q does not report the clamping", s.Notice)
+		}
+		call(t, ctx, `set("gamma", "banana")`)
+		s = waitFor(t, ctx, "a non-number", func(x status) bool { return x.NoticeSeq > s.NoticeSeq })
+		if g := s.param("gamma"); g != 0.9 || !strings.Contains(s.Notice, "not a number") {
+			t.Errorf("γ = %v, notice %q after a non-number; want the default 0.9 and a notice", g, s.Notice)
+		}
+		call(t, ctx, `set("warp", 1)`)
+		s = waitFor(t, ctx, "an unknown key", func(x status) bool { return x.NoticeSeq > s.NoticeSeq })
+		if !strings.Contains(s.Notice, `unknown parameter "warp"`) {
+			t.Errorf("notice %q for an unknown key", s.Notice)
+		}
+		line, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#status")))
+		if !strings.Contains(line, "unknown parameter") {
+			t.Errorf("status line %q does not show the error", line)
+		}
+		if s.Frame <= before.Frame {
+			t.Error("the game stopped drawing")
+		}
+	})
+
+	t.Run("layers switch q-triangles and values", func(t *testing.T) {
+		click := func(id string) {
+			t.Helper()
+			if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("`+id+`").click()`)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		layer := func(name string) func(status) bool {
+			return func(s status) bool { return s.Layers[name] }
+		}
+		click("layer-q")
+		s := waitFor(t, ctx, "the q layer", layer("q"))
+		img := shot(t, ctx, "layer-q.png")
+		g := s.Geom
+		// Below the target (4,2): up enters it, q = 1 + 0.9·10 = 10; down
+		// bumps the edge, q = −1 + 0.9·9 = 7.1. The up triangle is the more
+		// saturated orange.
+		up, down := cellPixel(img, g, 4, 2, 0.42, 0.22), cellPixel(img, g, 4, 2, 0.42, 0.78)
+		if !(int(up.R)-int(up.B) > int(down.R)-int(down.B)+20) {
+			t.Errorf("q triangles of (4,2): up %v, down %v; want up clearly more orange", up, down)
+		}
+		click("layer-q")
+		click("layer-values")
+		s = waitFor(t, ctx, "values off", func(s status) bool { return !s.Layers["values"] && !s.Layers["q"] })
+		img = shot(t, ctx, "layer-values-off.png")
+		if px := cellPixel(img, s.Geom, 4, 2, 0.12, 0.5); !near(px, color.RGBA{247, 247, 245, 255}, 12) {
+			t.Errorf("with values off, cell (4,2) is %v, not near-white", px)
+		}
+		click("layer-values")
+		waitFor(t, ctx, "values on", layer("values"))
+	})
+
+	t.Run("world picker switches to cliff-4x12", func(t *testing.T) {
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+			const el = document.getElementById("world");
+			el.value = "cliff-4x12";
+			el.dispatchEvent(new Event("change", {bubbles: true}));
+		})()`)); err != nil {
+			t.Fatal(err)
+		}
+		s := waitFor(t, ctx, "cliff-4x12", func(s status) bool { return s.World == "cliff-4x12" && s.Converged })
+		img := shot(t, ctx, "cliff-4x12.png")
+		if s.Rows != 4 || s.Cols != 12 {
+			t.Fatalf("grid %dx%d, want 4x12", s.Rows, s.Cols)
+		}
+		g := s.Geom
+		// Twelve columns wide, four rows high.
+		if w := g.Cell * 12; w > float64(img.Bounds().Dx()) || g.Cell*4 > float64(img.Bounds().Dy()) {
+			t.Errorf("grid of %v px cells does not fit", g.Cell)
+		}
+		// The cliff is dark in its lower part; the row above is not.
+		for c := 1; c <= 10; c++ {
+			if px := cellPixel(img, g, 3, c, 0.5, 0.8); int(px.R)+int(px.G)+int(px.B) > 3*120 {
+				t.Errorf("cliff cell (3,%d) at %v is not dark", c, px)
+			}
+		}
+		if px := cellPixel(img, g, 2, 5, 0.5, 0.8); int(px.R)+int(px.G)+int(px.B) < 3*120 {
+			t.Errorf("cell (2,5) above the cliff is dark: %v", px)
+		}
+		// Values are negative here (−1 a step): blue.
+		if px := cellPixel(img, g, 0, 0, 0.5, 0.15); !blueish(px) {
+			t.Errorf("cell (0,0) of the cliff world %v is not the negative (blue) colour", px)
+		}
+		pageShot(t, ctx, "page-cliff-4x12.png")
+	})
+
+	t.Run("world file editor", func(t *testing.T) {
+		load := func(text string) {
+			t.Helper()
+			js := fmt.Sprintf(`(() => {
+				document.getElementById("world-file").open = true;
+				const el = document.getElementById("world-text");
+				el.value = %q;
+				document.getElementById("world-load").click();
+			})()`, text)
+			if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](js)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before, _ := readStatus(ctx)
+		load(`{"layout": ["..x", "..T"]}`)
+		s := waitFor(t, ctx, "the error", func(s status) bool { return s.NoticeSeq > before.NoticeSeq })
+		if !strings.Contains(s.Notice, "unknown cell 'x'") || s.World != "cliff-4x12" {
+			t.Errorf("bad world file: notice %q, world %s", s.Notice, s.World)
+		}
+		line, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#status")))
+		if !strings.Contains(line, "unknown cell") {
+			t.Errorf("status line %q does not show the world file's error", line)
+		}
+		load(`{"name": "corridor", "layout": ["S...T"], "actions": 4}`)
+		s = waitFor(t, ctx, "the corridor", func(s status) bool { return s.World == "corridor" && s.Converged })
+		if s.Rows != 1 || s.Cols != 5 {
+			t.Errorf("corridor is %dx%d", s.Rows, s.Cols)
+		}
+		// Four actions, no stay: from the target, bumping right pays −1
+		// and leaving pays 0, so v(T) = γ v(T−1) and v(T−1) = 1 + γ v(T):
+		// v(T) = γ/(1−γ²).
+		want := 0.9 / (1 - 0.81)
+		if v := *s.Values[0][4]; math.Abs(v-want) > 1e-4 {
+			t.Errorf("v(target) of the corridor = %v, want %v", v, want)
+		}
+		shot(t, ctx, "corridor.png")
+	})
+
+	if len(*problems) > 0 {
+		t.Errorf("the page logged errors:\n%s", strings.Join(*problems, "\n"))
+	}
+}
+
+// At a projector's 1024x768 the page still shows the grid and its controls.
+func TestSmallScreen(t *testing.T) {
+	srv := page(t)
+	ctx, problems := browser(t, 1024, 768)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/#world=zhao-5x5-f10&algorithm=pi&gamma=0.8")); err != nil {
+		t.Fatal(err)
+	}
+	s := waitFor(t, ctx, "the URL's setup", func(s status) bool {
+		return s.World == "zhao-5x5-f10" && s.Algorithm == "pi" && s.param("gamma") == 0.8 && s.Frame > 2
+	})
+	pageShot(t, ctx, "page-1024x768.png")
+	if s.Geom.Cell*5 < 300 {
+		t.Errorf("at 1024x768 the 5x5 grid is only %.0f px wide", s.Geom.Cell*5)
+	}
+	widths, _ := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`["left", "game", "right"].map(id => document.getElementById(id).getBoundingClientRect().right)`))
+	if len(widths) == 3 && widths[2] > 1024+1 {
+		t.Errorf("the right panel ends at %v px, beyond the 1024 px screen", widths[2])
+	}
+	if len(*problems) > 0 {
+		t.Errorf("the page logged errors:\n%s", strings.Join(*problems, "\n"))
+	}
+}
+
+// The build needs only Go; the server sends the precompressed WebAssembly.
+func TestServeGzip(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	srv := page(t)
+	req := httptest.NewRequest("GET", "/bellman.wasm", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	rec := httptest.NewRecorder()
+	Handler(buildDir).ServeHTTP(rec, req)
+	if rec.Header().Get("Content-Encoding") != "gzip" || rec.Header().Get("Content-Type") != "application/wasm" {
+		t.Errorf("headers %v", rec.Header())
+	}
+	_ = srv
+}

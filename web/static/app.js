@@ -1,0 +1,364 @@
+// The page around the game: controls generated from the parameter schema,
+// the convergence chart, the inspector and the status line. The game runs in
+// the iframe; window.bellman there queues commands and returns its status.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const frame = $("game");
+let api = null;          // the iframe's window.bellman
+let status = null;       // the last status
+let version = -1;        // schema version the controls were built for
+let lastNotice = 0;      // notice sequence already shown
+let noticeText = "";
+let noticeClass = "notice";
+let dragging = null;     // key of the control being edited
+
+// --- speed: a log slider from 1 to 1000 per second, "max" at the right end
+const SPEED_MAX = 100;
+function speedFromSlider(x) {
+  x = Number(x);
+  return x >= SPEED_MAX ? 0 : Math.round(Math.pow(1000, x / (SPEED_MAX - 1)) * 100) / 100;
+}
+function sliderFromSpeed(s) {
+  return s <= 0 ? SPEED_MAX : Math.round(Math.log(s) / Math.log(1000) * (SPEED_MAX - 1));
+}
+function speedText(s) {
+  if (s <= 0) return "max";
+  return (s < 10 ? s.toFixed(1).replace(/\.0$/, "") : Math.round(s)) + "/s";
+}
+
+// --- formatting
+function fmt(x, digits = 3) {
+  if (x === null || x === undefined) return "—";
+  if (!isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(2).replace(/\.?0+e/, "e");
+  return Number(x.toFixed(digits)).toString();
+}
+
+// --- the bridge
+function call(name, ...args) {
+  if (!api) return;
+  try { api[name](...args); } catch (e) { show("error: " + e, "error"); }
+}
+
+function show(text, cls = "notice") {
+  noticeText = text;
+  noticeClass = text.startsWith("error") ? "error" : cls;
+  renderStatusLine();
+}
+
+window.bellmanFailed = (msg) => show("error: the simulation could not start: " + msg, "error");
+
+// --- controls
+function buildPickers(s) {
+  const world = $("world"), algo = $("algorithm");
+  if (world.options.length === 0) {
+    for (const w of s.worlds) world.add(new Option(w, w));
+    world.onchange = () => { call("world", world.value); saveHash(); };
+  }
+  if (algo.options.length === 0) {
+    for (const a of s.algorithms) {
+      const o = new Option(a.label, a.key);
+      o.title = a.help;
+      algo.add(o);
+    }
+    algo.onchange = () => { call("algorithm", algo.value); saveHash(); };
+  }
+  if (document.activeElement !== world) world.value = s.world;
+  if (document.activeElement !== algo) algo.value = s.algorithm;
+}
+
+// A slider position maps to a value linearly, or on a log scale.
+function toSlider(p, v) {
+  if (p.log) return (Math.log10(v) - Math.log10(p.min)) / (Math.log10(p.max) - Math.log10(p.min)) * 1000;
+  return v;
+}
+function fromSlider(p, x) {
+  if (p.log) {
+    const v = Math.pow(10, Math.log10(p.min) + x / 1000 * (Math.log10(p.max) - Math.log10(p.min)));
+    return Number(v.toPrecision(2));
+  }
+  return Number(x);
+}
+
+function buildParams(s) {
+  const box = $("params");
+  box.textContent = "";
+  for (const p of s.params) {
+    const row = document.createElement("div");
+    row.className = "param";
+    row.dataset.key = p.key;
+    const id = "param-" + p.key;
+    const head = document.createElement("div");
+    head.className = "head";
+    const label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = p.label;
+    label.title = p.help;
+    const num = document.createElement("input");
+    num.type = "number";
+    num.id = id + "-value";
+    num.setAttribute("aria-label", p.label + " value");
+    num.step = p.log ? "any" : (p.step || "any");
+    num.min = p.min; num.max = p.max;
+    num.title = p.help;
+    head.append(label, num);
+    const slider = document.createElement("input");
+    slider.type = "range";
+    slider.id = id;
+    slider.title = p.help;
+    if (p.log) { slider.min = 0; slider.max = 1000; slider.step = 1; }
+    else { slider.min = p.min; slider.max = p.max; slider.step = p.step || "any"; }
+    const help = document.createElement("p");
+    help.className = "help";
+    help.textContent = p.help;
+    row.append(head, slider, help);
+    box.append(row);
+
+    slider.addEventListener("input", () => {
+      dragging = p.key;
+      const v = fromSlider(p, slider.value);
+      num.value = fmt(v, 4);
+      call("set", p.key, v);
+    });
+    slider.addEventListener("change", () => { dragging = null; saveHash(); });
+    num.addEventListener("focus", () => { dragging = p.key; });
+    num.addEventListener("blur", () => { dragging = null; });
+    num.addEventListener("change", () => {
+      const v = Number(num.value);
+      call("set", p.key, num.value.trim() === "" || isNaN(v) ? NaN : v);
+      saveHash();
+    });
+  }
+}
+
+function syncParams(s) {
+  for (const p of s.params) {
+    if (dragging === p.key) continue;
+    const slider = $("param-" + p.key), num = $("param-" + p.key + "-value");
+    if (!slider) continue;
+    slider.value = toSlider(p, p.value);
+    if (document.activeElement !== num) num.value = fmt(p.value, 4);
+  }
+}
+
+const LAYERS = [
+  ["values", "values v(s) as colour"],
+  ["numbers", "numbers"],
+  ["policy", "policy π arrows"],
+  ["q", "action values q(s,a)"],
+];
+function buildLayers() {
+  const box = $("layers");
+  for (const [key, text] of LAYERS) {
+    const label = document.createElement("label");
+    label.className = "layer";
+    const box1 = document.createElement("input");
+    box1.type = "checkbox";
+    box1.id = "layer-" + key;
+    box1.addEventListener("change", () => call("layer", key, box1.checked));
+    label.append(box1, text);
+    box.append(label);
+  }
+}
+function syncLayers(s) {
+  for (const [key] of LAYERS) {
+    const el = $("layer-" + key);
+    if (el && s.layers && key in s.layers) el.checked = s.layers[key];
+  }
+}
+
+// --- the convergence chart: max |Δv| per sweep on a log scale
+function drawChart(s) {
+  const c = $("chart");
+  const dpr = window.devicePixelRatio || 1;
+  const w = c.clientWidth, h = c.clientHeight;
+  if (c.width !== Math.round(w * dpr)) { c.width = Math.round(w * dpr); c.height = Math.round(h * dpr); }
+  const g = c.getContext("2d");
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.clearRect(0, 0, w, h);
+  const d = (s.deltas || []).filter((x) => x !== null && x > 0);
+  const left = 40, right = 8, top = 8, bottom = 22;
+  const pw = w - left - right, ph = h - top - bottom;
+  const tol = (s.params.find((p) => p.key === "tol") || {}).value;
+  let lo = Math.floor(Math.log10(Math.min(tol || 1e-6, ...(d.length ? d : [1])))) ;
+  let hi = Math.ceil(Math.log10(Math.max(1, ...d)));
+  if (hi <= lo) hi = lo + 1;
+  const n = Math.max(d.length, 10);
+  const X = (i) => left + (i / (n - 1)) * pw;
+  const Y = (v) => top + (hi - Math.log10(v)) / (hi - lo) * ph;
+  g.font = "11px system-ui, sans-serif";
+  g.fillStyle = "#6b6b70";
+  g.strokeStyle = "#ecece8";
+  g.lineWidth = 1;
+  const every = Math.max(1, Math.ceil((hi - lo) / 6));
+  for (let e = lo; e <= hi; e += every) {
+    const y = Y(Math.pow(10, e));
+    g.beginPath(); g.moveTo(left, y); g.lineTo(w - right, y); g.stroke();
+    g.fillText("1e" + e, 4, y + 4);
+  }
+  if (tol) {
+    g.strokeStyle = "#107a3a"; g.setLineDash([4, 3]);
+    g.beginPath(); g.moveTo(left, Y(tol)); g.lineTo(w - right, Y(tol)); g.stroke();
+    g.setLineDash([]);
+  }
+  g.fillStyle = "#6b6b70";
+  g.fillText("sweep " + (s.deltaBase + 1), left, h - 6);
+  const endLabel = "sweep " + (s.deltaBase + d.length);
+  g.fillText(endLabel, w - right - g.measureText(endLabel).width, h - 6);
+  if (d.length > 0) {
+    g.strokeStyle = "#e06101"; g.lineWidth = 2;
+    g.beginPath();
+    d.forEach((v, i) => { const x = X(i), y = Y(v); i ? g.lineTo(x, y) : g.moveTo(x, y); });
+    g.stroke();
+  }
+}
+
+// --- the inspector
+function renderInspector(s) {
+  const box = $("inspector");
+  const sel = s.selected;
+  if (!sel) {
+    if (!box.querySelector(".hint")) box.innerHTML = '<p class="hint">Click a cell to see v(s), q(s,a) and where each action leads.</p>';
+    return;
+  }
+  let html = `<p><b>cell (${sel.row}, ${sel.col})</b> · ${sel.kind}</p>`;
+  if (sel.v === undefined || sel.actions === null || sel.actions === undefined) {
+    box.innerHTML = html + '<p class="hint">Not a state: the agent never stands here.</p>';
+    return;
+  }
+  html += `<p class="v">v(s) = ${fmt(sel.v, 4)}</p>`;
+  let best = -Infinity;
+  for (const a of sel.actions) if (a.q !== null && a.q > best) best = a.q;
+  html += "<table><tr><th>action</th><th>π(a|s)</th><th>q(s,a)</th><th>r</th><th>next</th></tr>";
+  for (const a of sel.actions) {
+    const outs = a.outcomes || [];
+    const r = outs.map((o) => (outs.length > 1 ? fmt(o.Prob, 2) + "·" : "") + fmt(o.Reward, 2)).join(" + ");
+    const nx = outs.map((o) => `(${o.Row},${o.Col})`).join(" ");
+    const cls = a.q !== null && Math.abs(a.q - best) < 1e-9 ? ' class="best"' : "";
+    html += `<tr${cls}><td>${a.name}</td><td>${fmt(a.pi, 2)}</td><td>${fmt(a.q, 4)}</td><td>${r}</td><td>${nx}</td></tr>`;
+  }
+  html += "</table>";
+  box.innerHTML = html;
+}
+
+// --- status line and counter
+const ALGO_LABEL = {};
+function renderStatusLine() {
+  const s = status;
+  const el = $("status");
+  el.textContent = "";
+  const add = (text, cls) => {
+    const span = document.createElement("span");
+    span.textContent = text;
+    if (cls) span.className = cls;
+    el.append(span);
+  };
+  if (s && s.ready) {
+    add(ALGO_LABEL[s.algorithm] || s.algorithm);
+    add(`sweep ${s.sweeps}` + (s.algorithm === "pi" || s.algorithm === "tpi" ? ` · iteration ${s.iterations}` : ""));
+    add(`max |Δv| ${fmt(s.delta, 3)}`);
+    add(s.converged ? "converged" : (s.playing ? "running" : "paused"), s.converged ? "done" : "");
+    add(`${s.stepsPerSec} sweeps/s · update ${fmt(s.updateMs, 2)} ms · draw ${fmt(s.drawMs, 2)} ms`);
+  }
+  if (noticeText) add(noticeText, noticeClass);
+}
+
+function update() {
+  if (!api) {
+    try { api = frame.contentWindow && frame.contentWindow.bellman; } catch (e) { api = null; }
+    if (!api) return;
+  }
+  let s;
+  try { s = JSON.parse(api.status()); } catch (e) { show("error: " + e, "error"); return; }
+  if (!s.ready) return;
+  status = s;
+  for (const a of s.algorithms) ALGO_LABEL[a.key] = a.label;
+  buildPickers(s);
+  if (s.version !== version) {
+    version = s.version;
+    buildParams(s);
+  }
+  syncParams(s);
+  syncLayers(s);
+  const play = $("play");
+  play.textContent = s.playing ? "❚❚ pause" : "▶ play";
+  $("counter").textContent = `sweep ${s.sweeps}` + (s.converged ? " ✓" : "");
+  const sp = $("speed");
+  if (document.activeElement !== sp) sp.value = sliderFromSpeed(s.speed);
+  $("speed-out").textContent = speedText(s.speed);
+  if (s.noticeSeq !== lastNotice) {
+    lastNotice = s.noticeSeq;
+    if (s.notice) show(s.notice);
+  }
+  renderStatusLine();
+  drawChart(s);
+  renderInspector(s);
+  const text = $("world-text");
+  if (document.activeElement !== text && text.dataset.file !== s.worldFile) {
+    text.value = s.worldFile;
+    text.dataset.file = s.worldFile;
+  }
+}
+
+// --- URL state: #world=zhao-5x5&algorithm=vi&gamma=0.9 (shareable setups)
+function saveHash() {
+  if (!status) return;
+  setTimeout(() => {
+    if (!status) return;
+    const q = new URLSearchParams();
+    q.set("world", status.world);
+    q.set("algorithm", status.algorithm);
+    for (const p of status.params) if (p.value !== p.default) q.set(p.key, String(p.value));
+    history.replaceState(null, "", "#" + q.toString());
+  }, 150);
+}
+// Commands run in order, so parameters set after a world or algorithm
+// change apply to the new one; the game reports unknown keys and clamps
+// values out of range.
+function startFromHash() {
+  const hash = location.hash;
+  if (!hash || hash.length < 2) return;
+  const q = new URLSearchParams(hash.slice(1));
+  if (q.get("world")) call("world", q.get("world"));
+  if (q.get("algorithm")) call("algorithm", q.get("algorithm"));
+  const problems = [];
+  for (const [k, v] of q) {
+    if (k === "world" || k === "algorithm") continue;
+    const x = Number(v);
+    if (v.trim() === "" || isNaN(x)) { problems.push(`${k}: "${v}" is not a number`); continue; }
+    call("set", k, x);
+  }
+  if (problems.length) show("error: URL: " + problems.join("; "), "error");
+}
+
+// --- buttons and keys
+$("play").addEventListener("click", () => call("toggle"));
+$("step").addEventListener("click", () => call("step"));
+$("reset").addEventListener("click", () => call("reset"));
+$("world-load").addEventListener("click", () => {
+  const text = $("world-text");
+  text.dataset.file = "";
+  call("load", text.value);
+});
+$("speed").addEventListener("input", (e) => {
+  const s = speedFromSlider(e.target.value);
+  $("speed-out").textContent = speedText(s);
+  call("speed", s);
+});
+document.addEventListener("keydown", (e) => {
+  const t = e.target;
+  if (t && (t.tagName === "SELECT" || (t.tagName === "INPUT" && t.type !== "range" && t.type !== "checkbox"))) return;
+  if (e.ctrlKey || e.metaKey || e.altKey) return;
+  if (e.key === " ") { call("toggle"); e.preventDefault(); }
+  else if (e.key === "s") call("step");
+  else if (e.key === "r") call("reset");
+});
+
+buildLayers();
+let started = false;
+setInterval(() => {
+  update();
+  if (api && !started && status) { started = true; startFromHash(); }
+}, 100);
