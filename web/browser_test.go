@@ -31,7 +31,7 @@ var (
 )
 
 // page builds the page once per test binary and serves it.
-func page(t *testing.T) *httptest.Server {
+func page(t testing.TB) *httptest.Server {
 	t.Helper()
 	if _, err := os.Stat(chromium); err != nil {
 		if os.Getenv("BELLMAN_REQUIRE_BROWSER") != "" {
@@ -55,7 +55,7 @@ func page(t *testing.T) *httptest.Server {
 
 // browser starts headless chromium with a window of w×h CSS pixels and
 // collects console errors and uncaught exceptions.
-func browser(t *testing.T, w, h int) (context.Context, *[]string) {
+func browser(t testing.TB, w, h int) (context.Context, *[]string) {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium),
@@ -151,7 +151,7 @@ func readStatus(ctx context.Context) (status, error) {
 
 // waitFor polls the status until cond holds and a few more frames have been
 // drawn, so a screenshot shows the state.
-func waitFor(t *testing.T, ctx context.Context, what string, cond func(status) bool) status {
+func waitFor(t testing.TB, ctx context.Context, what string, cond func(status) bool) status {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -179,7 +179,7 @@ func waitFor(t *testing.T, ctx context.Context, what string, cond func(status) b
 	}
 }
 
-func call(t *testing.T, ctx context.Context, js string) {
+func call(t testing.TB, ctx context.Context, js string) {
 	t.Helper()
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](game+".bellman."+js)); err != nil {
 		t.Fatalf("%s: %v", js, err)
@@ -188,7 +188,7 @@ func call(t *testing.T, ctx context.Context, js string) {
 
 // shot takes an element screenshot of the game's iframe and saves it under
 // test-output/browser for a person to look at.
-func shot(t *testing.T, ctx context.Context, name string) image.Image {
+func shot(t testing.TB, ctx context.Context, name string) image.Image {
 	t.Helper()
 	buf, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS("#game")))
 	if err != nil {
@@ -202,7 +202,7 @@ func shot(t *testing.T, ctx context.Context, name string) image.Image {
 	return img
 }
 
-func pageShot(t *testing.T, ctx context.Context, name string) {
+func pageShot(t testing.TB, ctx context.Context, name string) {
 	t.Helper()
 	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
@@ -211,7 +211,7 @@ func pageShot(t *testing.T, ctx context.Context, name string) {
 	save(t, name, buf)
 }
 
-func save(t *testing.T, name string, data []byte) {
+func save(t testing.TB, name string, data []byte) {
 	dir := filepath.Join("..", "test-output", "browser")
 	if err := os.MkdirAll(dir, 0o755); err == nil {
 		os.WriteFile(filepath.Join(dir, name), data, 0o644)

@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"bellman/sim/dp"
+	"bellman/sim/dp/exact"
 	"bellman/sim/grid"
 )
 
@@ -61,7 +62,7 @@ func runSolve(args []string, stdout io.Writer) error {
 	out := solution{World: w.Name, Method: *method, Gamma: *gamma}
 	var v []float64
 	if *method == "closed" {
-		if v, err = dp.EvaluateClosed(nil, m.Model, policy, *gamma); err != nil {
+		if v, err = exact.Evaluate(nil, m.Model, policy, *gamma); err != nil {
 			return err
 		}
 		out.Policy = policyNames(m, dp.Greedy(make([]int, m.S), m.Model, v, *gamma))

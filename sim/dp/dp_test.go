@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"bellman/sim/dp"
+	"bellman/sim/dp/exact"
 	"bellman/sim/grid"
 )
 
@@ -94,7 +95,7 @@ func TestMethodsAgree(t *testing.T) {
 				}
 			}
 		}
-		closed, err := dp.EvaluateClosed(nil, m.Model, vi.Policy, 0.9)
+		closed, err := exact.Evaluate(nil, m.Model, vi.Policy, 0.9)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,7 +133,7 @@ func TestZhao2x2(t *testing.T) {
 		}(), []float64{8.5, 10, 10, 10}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			closed, err := dp.EvaluateClosed(nil, m.Model, tc.policy, 0.9)
+			closed, err := exact.Evaluate(nil, m.Model, tc.policy, 0.9)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -231,7 +232,7 @@ func TestBadConfig(t *testing.T) {
 	if _, err := dp.New(m.Model, dp.Default(), make([]float64, m.S*m.A)); err == nil {
 		t.Error("all-zero policy: no error")
 	}
-	if _, err := dp.EvaluateClosed(nil, m.Model, make([]float64, 3), 0.9); err == nil {
+	if _, err := exact.Evaluate(nil, m.Model, make([]float64, 3), 0.9); err == nil {
 		t.Error("short policy: no error")
 	}
 }

@@ -1,4 +1,7 @@
-package dp
+// Package exact solves the Bellman equation of a policy in closed form with
+// gonum: v = (I − γ P_π)⁻¹ r_π. It is kept apart from package dp so that the
+// browser app, which sweeps, does not carry gonum's linear algebra.
+package exact
 
 import (
 	"fmt"
@@ -8,10 +11,10 @@ import (
 	"bellman/sim/mdp"
 )
 
-// EvaluateClosed solves the Bellman equation of a policy exactly:
+// Evaluate solves the Bellman equation of a policy exactly:
 // v = (I − γ P_π)⁻¹ r_π, by LU factorisation. It writes v into dst (len S)
 // and returns it. Its cost grows as S³: fine up to a few thousand states.
-func EvaluateClosed(dst []float64, m *mdp.Model, policy []float64, gamma float64) ([]float64, error) {
+func Evaluate(dst []float64, m *mdp.Model, policy []float64, gamma float64) ([]float64, error) {
 	if !(gamma >= 0 && gamma < 1) {
 		return nil, fmt.Errorf("gamma %v is outside [0, 1)", gamma)
 	}
