@@ -120,6 +120,7 @@ type Status struct {
 	Steps        int // sweeps or steps run in the last second
 	Geom         Geom
 	WorldFile    string // the current world as a world file
+	Startup      Startup
 }
 
 // Geom is where the grid was last drawn, in canvas pixels.
@@ -206,7 +207,7 @@ func (s *Status) view() any {
 		"layers": s.Layers, "selected": sel,
 		"notice": s.Notice, "noticeSeq": s.NoticeSeq,
 		"updateMs": s.UpdateMs, "drawMs": s.DrawMs, "firstFrameMs": s.FirstFrameMs, "stepsPerSec": s.Steps,
-		"geom": s.Geom, "worldFile": s.WorldFile,
+		"geom": s.Geom, "worldFile": s.WorldFile, "startup": s.Startup,
 	}
 }
 

@@ -1,14 +1,15 @@
 package app
 
 import (
-	"bytes"
 	"image"
 	"image/color"
 	"math"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/text/v2"
+	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/goregular"
+	"golang.org/x/image/font/opentype"
 )
 
 // white is a one-pixel white source image for filled triangles.
@@ -18,14 +19,37 @@ var white = func() *ebiten.Image {
 	return img.SubImage(image.Rect(1, 1, 2, 2)).(*ebiten.Image)
 }()
 
-// fontSource is Go's regular font, embedded.
-var fontSource = func() *text.GoTextFaceSource {
-	s, err := text.NewGoTextFaceSource(bytes.NewReader(goregular.TTF))
+// Text is drawn with Go's regular font through x/image's rasteriser
+// (text.GoXFace): the page only prints numbers and short labels, and this
+// keeps go-text's shaping engine, megabytes of WebAssembly, out of the build.
+var (
+	goFont *opentype.Font
+	faces  = map[int]text.Face{}
+)
+
+// fontFace returns the face of a pixel size (at least 6), made once per size.
+func fontFace(size float64) (text.Face, float64) {
+	px := int(size + 0.5)
+	if px < 6 {
+		px = 6
+	}
+	if f, ok := faces[px]; ok {
+		return f, float64(px)
+	}
+	if goFont == nil {
+		var err error
+		if goFont, err = opentype.Parse(goregular.TTF); err != nil {
+			panic("app: font: " + err.Error())
+		}
+	}
+	xf, err := opentype.NewFace(goFont, &opentype.FaceOptions{Size: float64(px), DPI: 72, Hinting: font.HintingFull})
 	if err != nil {
 		panic("app: font: " + err.Error())
 	}
-	return s
-}()
+	f := text.NewGoXFace(xf)
+	faces[px] = f
+	return f, float64(px)
+}
 
 // mesh batches triangles with per-vertex colours so that many shapes (all
 // arrows, all hatch lines) go to the GPU in one draw call. Its buffers are
@@ -110,7 +134,7 @@ func (m *mesh) flush(dst *ebiten.Image, aa bool) {
 }
 
 // drawText draws s centred at (x, y).
-func drawText(dst *ebiten.Image, s string, face *text.GoTextFace, x, y float64, c color.RGBA) {
+func drawText(dst *ebiten.Image, s string, face text.Face, x, y float64, c color.RGBA) {
 	op := text.DrawOptions{}
 	op.GeoM.Translate(x, y)
 	op.ColorScale.ScaleWithColor(c)

@@ -8,7 +8,6 @@ import (
 	"strconv"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/text/v2"
 
 	"bellman/assets"
 	"bellman/sim/grid"
@@ -41,7 +40,6 @@ type gridScene struct {
 	arrows   mesh // policy arrows and stay rings
 	labels   []string
 	labelVal []float64
-	faces    map[int]*text.GoTextFace
 
 	worldFile string // the world's file, made once per world
 }
@@ -50,22 +48,7 @@ func newGridScene(sess *session.Grid) *gridScene {
 	return &gridScene{
 		sess:   sess,
 		layers: map[string]bool{"values": true, "numbers": true, "policy": true, "q": false},
-		faces:  map[int]*text.GoTextFace{},
 	}
-}
-
-// face returns the font face of a pixel size, made once per size.
-func (s *gridScene) face(size float64) *text.GoTextFace {
-	px := int(size + 0.5)
-	if px < 6 {
-		px = 6
-	}
-	f, ok := s.faces[px]
-	if !ok {
-		f = &text.GoTextFace{Source: fontSource, Size: float64(px)}
-		s.faces[px] = f
-	}
-	return f
 }
 
 func (s *gridScene) Step()      { s.sess.Step() }
@@ -487,8 +470,8 @@ func (s *gridScene) drawNumbers(screen *ebiten.Image, ox, oy, cs float64) {
 		prec = 2
 	}
 	qs := s.layers["q"]
-	faceV := s.face(cs * 0.2)
-	faceQ := s.face(cs * 0.13)
+	faceV, _ := fontFace(cs * 0.2)
+	faceQ, _ := fontFace(cs * 0.13)
 	for i := range w.Cells {
 		st := snap.State[i]
 		if st < 0 {
@@ -556,15 +539,15 @@ func (s *gridScene) drawLegend(screen *ebiten.Image, x, y, w, h float64) {
 		m.rect(float32(bx+bw*float64(i)/steps), float32(y), float32(bw/steps+0.5), float32(h), color.RGBA{rgb[0], rgb[1], rgb[2], 255})
 	}
 	m.flush(screen, false)
-	face := s.face(math.Max(12, h*0.75))
+	face, size := fontFace(math.Max(12, h*0.75))
 	label := "v(s)"
 	if s.layers["q"] {
 		label = "q(s,a)"
 	}
-	drawText(screen, s.fmtScale(-s.scale), face, bx-face.Size*2.2, y+h/2, colText)
-	drawText(screen, s.fmtScale(s.scale), face, bx+bw+face.Size*2.2, y+h/2, colText)
-	drawText(screen, "0", face, bx+bw/2, y+h+face.Size*0.7, colText)
-	drawText(screen, label, face, bx-face.Size*6, y+h/2, colText)
+	drawText(screen, s.fmtScale(-s.scale), face, bx-size*2.2, y+h/2, colText)
+	drawText(screen, s.fmtScale(s.scale), face, bx+bw+size*2.2, y+h/2, colText)
+	drawText(screen, "0", face, bx+bw/2, y+h+size*0.7, colText)
+	drawText(screen, label, face, bx-size*6, y+h/2, colText)
 }
 
 func (s *gridScene) fmtScale(v float64) string {
