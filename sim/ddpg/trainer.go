@@ -33,7 +33,8 @@ type StepResult struct {
 	Updates           int
 	CriticLoss, MeanQ float64
 	// EpisodeDone reports that the step ended an episode (Trainer.Last
-	// describes it) and that the environment was reset.
+	// describes it); the environment keeps its final state until the next
+	// Step resets it.
 	EpisodeDone bool
 }
 
@@ -54,6 +55,7 @@ type Trainer struct {
 	epReturn        float64
 	epLen           int
 	last            Episode
+	ended           bool // the last step ended an episode
 }
 
 // NewTrainer returns a trainer of a new agent on env, reset to its first
@@ -98,7 +100,8 @@ func (t *Trainer) Env() *control.TimeLimit { return t.env }
 // Agent returns the agent.
 func (t *Trainer) Agent() *Agent { return t.agent }
 
-// Obs returns the current observation (not a copy).
+// Obs returns the current observation (not a copy): after a step that
+// ended an episode, its last observation.
 func (t *Trainer) Obs() []float64 { return t.obs }
 
 // Action returns the environment action of the last step, before the
@@ -133,14 +136,27 @@ func (t *Trainer) Retune(cfg Config) error {
 	return nil
 }
 
+// BeginEpisode resets the environment (and the OU noise) if the last step
+// ended an episode, and reports whether it did. Step calls it first; call
+// it to see the next episode's start state before stepping.
+func (t *Trainer) BeginEpisode() bool {
+	if !t.ended {
+		return false
+	}
+	t.ended = false
+	t.env.Reset(t.envRNG, t.obs)
+	t.noise.Reset()
+	return true
+}
+
 // Step takes one environment step and then the updates due: a uniform
 // random action for the first LearningStarts steps, μ(s) plus noise
 // (clipped to the bounds) after; the transition goes into the replay
 // buffer with terminated only (a truncated step bootstraps); once
 // LearningStarts steps are taken and the buffer holds a batch,
-// UpdatesPerStep updates follow. At the end of an episode the environment
-// is reset.
+// UpdatesPerStep updates follow.
 func (t *Trainer) Step() StepResult {
+	t.BeginEpisode()
 	a := t.agent
 	c := &a.cfg
 	if t.steps < c.LearningStarts {
@@ -184,8 +200,7 @@ func (t *Trainer) Step() StepResult {
 		t.episodes++
 		t.last = Episode{Index: t.episodes, Steps: t.steps, Return: t.epReturn, Length: t.epLen}
 		t.epReturn, t.epLen = 0, 0
-		t.env.Reset(t.envRNG, t.obs)
-		t.noise.Reset()
+		t.ended = true
 		res.EpisodeDone = true
 	}
 	return res

@@ -65,8 +65,11 @@ func TestTruncationBootstraps(t *testing.T) {
 			t.Fatalf("stored next obs %v, want the cut episode's last %v", next, rec.last)
 		}
 	}
-	if next[2] == tr.Obs()[2] {
-		t.Errorf("the trainer did not reset: obs %v", tr.Obs())
+	if tr.Obs()[2] != next[2] {
+		t.Errorf("before the next step Obs is %v, want the final %v", tr.Obs(), next)
+	}
+	if !tr.BeginEpisode() || next[2] == tr.Obs()[2] || tr.BeginEpisode() {
+		t.Errorf("BeginEpisode did not reset once: obs %v", tr.Obs())
 	}
 	y := make([]float64, 1)
 	a.targets(y, next, []float64{r}, []float64{0}, 1)
