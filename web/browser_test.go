@@ -96,24 +96,35 @@ func browser(t testing.TB, w, h int) (context.Context, *[]string) {
 
 // status is the part of the game's status the tests read.
 type status struct {
-	Ready      bool            `json:"ready"`
-	Frame      int             `json:"frame"`
-	Playing    bool            `json:"playing"`
-	World      string          `json:"world"`
-	Algorithm  string          `json:"algorithm"`
-	Sweeps     int             `json:"sweeps"`
-	Converged  bool            `json:"converged"`
-	Rows       int             `json:"rows"`
-	Cols       int             `json:"cols"`
-	Values     [][]*float64    `json:"values"`
-	Notice     string          `json:"notice"`
-	NoticeSeq  int             `json:"noticeSeq"`
-	Params     []paramStatus   `json:"params"`
-	Geom       geom            `json:"geom"`
-	Layers     map[string]bool `json:"layers"`
-	UpdateMs   float64         `json:"updateMs"`
-	DrawMs     float64         `json:"drawMs"`
-	FirstFrame float64         `json:"firstFrameMs"`
+	Ready     bool            `json:"ready"`
+	Frame     int             `json:"frame"`
+	Playing   bool            `json:"playing"`
+	World     string          `json:"world"`
+	Algorithm string          `json:"algorithm"`
+	Sweeps    int             `json:"sweeps"`
+	Converged bool            `json:"converged"`
+	Rows      int             `json:"rows"`
+	Cols      int             `json:"cols"`
+	Values    [][]*float64    `json:"values"`
+	Notice    string          `json:"notice"`
+	NoticeSeq int             `json:"noticeSeq"`
+	Params    []paramStatus   `json:"params"`
+	Geom      geom            `json:"geom"`
+	Layers    map[string]bool `json:"layers"`
+	Selected  *struct {
+		Row, Col int
+		Actions  []struct {
+			Name     string
+			Q        *float64
+			Outcomes []struct {
+				Row, Col     int
+				Prob, Reward float64
+			}
+		}
+	} `json:"selected"`
+	UpdateMs   float64 `json:"updateMs"`
+	DrawMs     float64 `json:"drawMs"`
+	FirstFrame float64 `json:"firstFrameMs"`
 }
 
 type paramStatus struct {
@@ -475,6 +486,52 @@ func TestPage(t *testing.T) {
 		pageShot(t, ctx, "page-cliff-4x12.png")
 	})
 
+	t.Run("click selects a cell, keys play and step", func(t *testing.T) {
+		call(t, ctx, `world("zhao-5x5")`)
+		s := waitFor(t, ctx, "zhao-5x5", func(s status) bool { return s.World == "zhao-5x5" && s.Converged })
+		// The iframe's position on the page plus the cell's centre.
+		rect, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => { const r = document.getElementById("game").getBoundingClientRect(); return [r.left, r.top]; })()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := s.Geom
+		x, y := rect[0]+g.X+2.5*g.Cell, rect[1]+g.Y+4.5*g.Cell // cell (4,2)
+		if err := chromedp.Do(ctx, chromedp.MouseClickXY(x, y)); err != nil {
+			t.Fatal(err)
+		}
+		s = waitFor(t, ctx, "a selection", func(s status) bool { return s.Selected != nil })
+		if s.Selected.Row != 4 || s.Selected.Col != 2 {
+			t.Fatalf("clicked (4,2), selected (%d,%d)", s.Selected.Row, s.Selected.Col)
+		}
+		inspector, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#inspector")))
+		// Up from (4,2) enters the target: r = 1, q = 1 + 0.9·10 = 10.
+		for _, want := range []string{"cell (4, 2)", "v(s) = 10", "up", "(3,2)"} {
+			if !strings.Contains(inspector, want) {
+				t.Errorf("inspector %q lacks %q", inspector, want)
+			}
+		}
+		if len(s.Selected.Actions) != 5 || s.Selected.Actions[0].Outcomes[0].Reward != 1 || math.Abs(*s.Selected.Actions[0].Q-10) > 1e-4 {
+			t.Errorf("selected actions %+v", s.Selected.Actions)
+		}
+		shot(t, ctx, "selected.png")
+		// Keys on the page: r resets, s steps one sweep, space plays.
+		call(t, ctx, "pause()")
+		waitFor(t, ctx, "pause", func(s status) bool { return !s.Playing })
+		for _, k := range []struct {
+			key  string
+			cond func(status) bool
+		}{
+			{"r", func(s status) bool { return s.Sweeps == 0 }},
+			{"s", func(s status) bool { return s.Sweeps == 1 && !s.Playing }},
+			{" ", func(s status) bool { return s.Playing }},
+		} {
+			if err := chromedp.Do(ctx, chromedp.KeyEvent(k.key)); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, ctx, fmt.Sprintf("key %q", k.key), k.cond)
+		}
+	})
+
 	t.Run("world file editor", func(t *testing.T) {
 		load := func(text string) {
 			t.Helper()
@@ -491,7 +548,7 @@ func TestPage(t *testing.T) {
 		before, _ := readStatus(ctx)
 		load(`{"layout": ["..x", "..T"]}`)
 		s := waitFor(t, ctx, "the error", func(s status) bool { return s.NoticeSeq > before.NoticeSeq })
-		if !strings.Contains(s.Notice, "unknown cell 'x'") || s.World != "cliff-4x12" {
+		if !strings.Contains(s.Notice, "unknown cell 'x'") || s.World != before.World {
 			t.Errorf("bad world file: notice %q, world %s", s.Notice, s.World)
 		}
 		line, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#status")))
