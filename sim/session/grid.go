@@ -174,6 +174,9 @@ func (g *Grid) rebuild(fresh bool) error {
 // Schema returns the parameters of the current world and algorithm.
 func (g *Grid) Schema() param.Schema { return g.schema }
 
+// Value returns the current value of a parameter (0 for an unknown key).
+func (g *Grid) Value(key string) float64 { return g.vals[key] }
+
 // Values returns the current parameter values (a copy).
 func (g *Grid) Values() param.Values {
 	c := make(param.Values, len(g.vals))
@@ -301,10 +304,11 @@ type Outcome struct {
 	Reward   float64
 }
 
-// Outcomes lists where action a from state s can lead, for the inspector.
-func (g *Grid) Outcomes(s, a int) []Outcome {
+// AppendOutcomes appends to dst where action a from state s can lead (at
+// most three outcomes), for the inspector.
+func (g *Grid) AppendOutcomes(dst []Outcome, s, a int) []Outcome {
 	m := g.Model
-	var out []Outcome
+	out := dst
 	for k := 0; k < m.K; k++ {
 		i := (s*m.A+a)*m.K + k
 		if m.Prob[i] == 0 {

@@ -41,7 +41,9 @@ type gridScene struct {
 	labels   []string
 	labelVal []float64
 
-	worldFile string // the world's file, made once per world
+	worldFile  string // the world's file, made once per world
+	legendVal  [2]float64
+	legendText [2]string
 }
 
 func newGridScene(sess *session.Grid) *gridScene {
@@ -139,9 +141,8 @@ func (s *gridScene) Status(st *Status) {
 	}
 	st.Version = g.Version
 	st.Params = st.Params[:0]
-	vals := g.Values()
 	for _, sp := range g.Schema() {
-		st.Params = append(st.Params, ParamState{Spec: sp, Value: vals[sp.Key]})
+		st.Params = append(st.Params, ParamState{Spec: sp, Value: g.Value(sp.Key)})
 	}
 	st.Sweeps, st.Iterations, st.Delta, st.Converged = g.Sweeps(), g.Iterations(), g.Delta(), g.Converged()
 	st.Deltas, st.DeltaBase = append(st.Deltas[:0], g.Deltas...), g.DeltaBase
@@ -171,8 +172,7 @@ func (s *gridScene) Status(st *Status) {
 			for a := 0; a < snap.A; a++ {
 				in.Q[a] = snap.Q[in.State*snap.A+a]
 				in.Pi[a] = snap.Pi[in.State*snap.A+a]
-				outs := g.Outcomes(in.State, a)
-				in.NOut[a] = copy(in.Out[a][:], outs)
+				in.NOut[a] = len(g.AppendOutcomes(in.Out[a][:0], in.State, a))
 			}
 		}
 	}
@@ -550,9 +550,19 @@ func (s *gridScene) drawLegend(screen *ebiten.Image, x, y, w, h float64) {
 	drawText(screen, label, face, bx-size*6, y+h/2, colText)
 }
 
+// fmtScale formats a legend number, reusing the last text while it holds.
 func (s *gridScene) fmtScale(v float64) string {
+	prec := 1
 	if math.Abs(v) >= 100 {
-		return strconv.FormatFloat(v, 'f', 0, 64)
+		prec = 0
 	}
-	return strconv.FormatFloat(v, 'f', 1, 64)
+	slot := 0
+	if v > 0 {
+		slot = 1
+	}
+	if s.legendVal[slot] != v {
+		s.legendVal[slot] = v
+		s.legendText[slot] = strconv.FormatFloat(v, 'f', prec, 64)
+	}
+	return s.legendText[slot]
 }
