@@ -101,8 +101,7 @@ type Status struct {
 	Iterations   int
 	Delta        float64
 	Converged    bool
-	Deltas       []float64
-	DeltaBase    int
+	Charts       []Chart
 	Rows, Cols   int
 	A            int
 	State        []int     // state of each cell, -1 for walls and cliffs
@@ -123,13 +122,58 @@ type Status struct {
 	Startup      Startup
 }
 
+// Chart is a live line chart for the page: one or more series over a
+// common x axis.
+type Chart struct {
+	Title     string
+	Note      string // a subtitle: what is plotted
+	XLabel    string // "sweep", "episode", …
+	X0        int    // x of each series' first value
+	Log       bool   // log-scale y axis
+	Line      float64
+	LineLabel string // a dashed reference line at y = Line, if labelled
+	Series    []Series
+}
+
+// Series is one line of a chart. Smooth > 1 also draws its moving average
+// over that many points.
+type Series struct {
+	Name   string
+	Color  string
+	Values []float64
+	Smooth int
+}
+
+// copyCharts copies src into dst, reusing dst's buffers.
+func copyCharts(dst, src []Chart) []Chart {
+	for len(dst) < len(src) {
+		dst = append(dst, Chart{})
+	}
+	dst = dst[:len(src)]
+	for i := range src {
+		series := dst[i].Series
+		dst[i] = src[i]
+		for len(series) < len(src[i].Series) {
+			series = append(series, Series{})
+		}
+		series = series[:len(src[i].Series)]
+		for j, se := range src[i].Series {
+			vals := series[j].Values
+			series[j] = se
+			series[j].Values = append(vals[:0], se.Values...)
+		}
+		dst[i].Series = series
+	}
+	return dst
+}
+
 // Geom is where the grid was last drawn, in canvas pixels.
 type Geom struct{ X, Y, Cell float64 }
 
 func (s *Status) copyFrom(o *Status) {
-	deltas, params, state, v, kinds, layers := s.Deltas, s.Params, s.State, s.V, s.Kinds, s.Layers
+	charts, params, state, v, kinds, layers := s.Charts, s.Params, s.State, s.V, s.Kinds, s.Layers
 	*s = *o
-	s.Deltas = append(deltas[:0], o.Deltas...)
+	s.Charts = copyCharts(charts, o.Charts)
 	s.Params = append(params[:0], o.Params...)
 	s.State = append(state[:0], o.State...)
 	s.V = append(v[:0], o.V...)
@@ -179,9 +223,18 @@ func (s *Status) view() any {
 	for r := range layout {
 		layout[r] = string(s.Kinds[r*s.Cols : (r+1)*s.Cols])
 	}
-	deltas := make([]*float64, len(s.Deltas))
-	for i, d := range s.Deltas {
-		deltas[i] = finite(d)
+	charts := make([]map[string]any, len(s.Charts))
+	for i, c := range s.Charts {
+		series := make([]map[string]any, len(c.Series))
+		for j, se := range c.Series {
+			vals := make([]*float64, len(se.Values))
+			for k, x := range se.Values {
+				vals[k] = finite(x)
+			}
+			series[j] = map[string]any{"name": se.Name, "color": se.Color, "values": vals, "smooth": se.Smooth}
+		}
+		charts[i] = map[string]any{"title": c.Title, "note": c.Note, "xlabel": c.XLabel, "x0": c.X0,
+			"log": c.Log, "line": finite(c.Line), "lineLabel": c.LineLabel, "series": series}
 	}
 	var sel *inspect
 	if s.Selected {
@@ -202,7 +255,7 @@ func (s *Status) view() any {
 		"world": s.World, "algorithm": s.Algorithm, "worlds": s.Worlds, "algorithms": s.Algorithms,
 		"version": s.Version, "params": s.Params,
 		"sweeps": s.Sweeps, "iterations": s.Iterations, "delta": finite(s.Delta), "converged": s.Converged,
-		"deltas": deltas, "deltaBase": s.DeltaBase,
+		"charts": charts,
 		"rows": s.Rows, "cols": s.Cols, "layout": layout, "values": values, "scale": s.Scale,
 		"layers": s.Layers, "selected": sel,
 		"notice": s.Notice, "noticeSeq": s.NoticeSeq,

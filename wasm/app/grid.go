@@ -42,6 +42,7 @@ type gridScene struct {
 	labelVal []float64
 
 	worldFile  string // the world's file, made once per world
+	charts     []Chart
 	legendVal  [2]float64
 	legendText [2]string
 }
@@ -145,7 +146,13 @@ func (s *gridScene) Status(st *Status) {
 		st.Params = append(st.Params, ParamState{Spec: sp, Value: g.Value(sp.Key)})
 	}
 	st.Sweeps, st.Iterations, st.Delta, st.Converged = g.Sweeps(), g.Iterations(), g.Delta(), g.Converged()
-	st.Deltas, st.DeltaBase = append(st.Deltas[:0], g.Deltas...), g.DeltaBase
+	if len(s.charts) == 0 {
+		s.charts = []Chart{{Title: "Convergence", Note: "max |Δv| per sweep, log scale", XLabel: "sweep", Log: true,
+			LineLabel: "tolerance", Series: []Series{{Name: "max |Δv|", Color: "#e06101"}}}}
+	}
+	c := &s.charts[0]
+	c.X0, c.Line, c.Series[0].Values = g.DeltaBase+1, g.Value("tol"), g.Deltas
+	st.Charts = s.charts
 	st.Rows, st.Cols, st.A = w.Rows, w.Cols, snap.A
 	st.State = append(st.State[:0], snap.State...)
 	st.V = append(st.V[:0], snap.V...)

@@ -169,50 +169,115 @@ function syncLayers(s) {
   }
 }
 
-// --- the convergence chart: max |Δv| per sweep on a log scale
-function drawChart(s) {
-  const c = $("chart");
+// --- charts: whatever the scene publishes, each a few series on one x axis
+let chartKey = "";
+function buildCharts(s) {
+  const key = (s.charts || []).map((c) => c.title).join("|");
+  if (key === chartKey) return;
+  chartKey = key;
+  const box = $("charts");
+  box.textContent = "";
+  (s.charts || []).forEach((c, i) => {
+    const h = document.createElement("h2");
+    h.innerHTML = "";
+    h.append(c.title + " ");
+    const small = document.createElement("small");
+    small.textContent = c.note;
+    h.append(small);
+    const canvas = document.createElement("canvas");
+    canvas.className = "chart";
+    canvas.id = "chart-" + i;
+    canvas.setAttribute("aria-label", c.title + " chart");
+    box.append(h, canvas);
+  });
+}
+
+function movingAverage(v, n) {
+  const out = [];
+  let sum = 0, count = 0;
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] !== null) { sum += v[i]; count++; }
+    if (i >= n && v[i - n] !== null) { sum -= v[i - n]; count--; }
+    out.push(count ? sum / count : null);
+  }
+  return out;
+}
+
+function drawChart(c, canvas) {
   const dpr = window.devicePixelRatio || 1;
-  const w = c.clientWidth, h = c.clientHeight;
-  if (c.width !== Math.round(w * dpr)) { c.width = Math.round(w * dpr); c.height = Math.round(h * dpr); }
-  const g = c.getContext("2d");
+  const w = canvas.clientWidth, h = canvas.clientHeight;
+  if (canvas.width !== Math.round(w * dpr)) { canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr); }
+  const g = canvas.getContext("2d");
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.clearRect(0, 0, w, h);
-  const d = (s.deltas || []).filter((x) => x !== null && x > 0);
-  const left = 40, right = 8, top = 8, bottom = 22;
+  const ok = (x) => x !== null && (!c.log || x > 0);
+  const all = [];
+  let n = 0;
+  for (const se of c.series) { n = Math.max(n, se.values.length); for (const x of se.values) if (ok(x)) all.push(x); }
+  if (c.line !== null && c.lineLabel && ok(c.line)) all.push(c.line);
+  const left = 44, right = 8, top = 8, bottom = 22;
   const pw = w - left - right, ph = h - top - bottom;
-  const tol = (s.params.find((p) => p.key === "tol") || {}).value;
-  let lo = Math.floor(Math.log10(Math.min(tol || 1e-6, ...(d.length ? d : [1])))) ;
-  let hi = Math.ceil(Math.log10(Math.max(1, ...d)));
-  if (hi <= lo) hi = lo + 1;
-  const n = Math.max(d.length, 10);
-  const X = (i) => left + (i / (n - 1)) * pw;
-  const Y = (v) => top + (hi - Math.log10(v)) / (hi - lo) * ph;
+  let lo, hi;
+  const tr = c.log ? Math.log10 : (x) => x;
+  if (all.length === 0) { lo = 0; hi = 1; }
+  else {
+    lo = Math.min(...all.map(tr)); hi = Math.max(...all.map(tr));
+    if (c.log) { lo = Math.floor(lo); hi = Math.ceil(hi); }
+    if (hi - lo < 1e-9) { lo -= 1; hi += 1; }
+  }
+  const X = (i) => left + (n > 1 ? i / (n - 1) : 0) * pw;
+  const Y = (v) => top + (hi - tr(v)) / (hi - lo) * ph;
   g.font = "11px system-ui, sans-serif";
   g.fillStyle = "#6b6b70";
   g.strokeStyle = "#ecece8";
   g.lineWidth = 1;
-  const every = Math.max(1, Math.ceil((hi - lo) / 6));
-  for (let e = lo; e <= hi; e += every) {
-    const y = Y(Math.pow(10, e));
+  const ticks = [];
+  if (c.log) { const every = Math.max(1, Math.ceil((hi - lo) / 6)); for (let e = lo; e <= hi; e += every) ticks.push([Math.pow(10, e), "1e" + e]); }
+  else { for (let k = 0; k <= 4; k++) { const v = lo + (hi - lo) * k / 4; ticks.push([v, fmt(v, 2)]); } }
+  for (const [v, label] of ticks) {
+    const y = Y(v);
     g.beginPath(); g.moveTo(left, y); g.lineTo(w - right, y); g.stroke();
-    g.fillText("1e" + e, 4, y + 4);
+    g.fillText(label, 2, y + 4);
   }
-  if (tol) {
+  if (c.line !== null && c.lineLabel && ok(c.line)) {
     g.strokeStyle = "#107a3a"; g.setLineDash([4, 3]);
-    g.beginPath(); g.moveTo(left, Y(tol)); g.lineTo(w - right, Y(tol)); g.stroke();
+    g.beginPath(); g.moveTo(left, Y(c.line)); g.lineTo(w - right, Y(c.line)); g.stroke();
     g.setLineDash([]);
   }
   g.fillStyle = "#6b6b70";
-  g.fillText("sweep " + (s.deltaBase + 1), left, h - 6);
-  const endLabel = "sweep " + (s.deltaBase + d.length);
-  g.fillText(endLabel, w - right - g.measureText(endLabel).width, h - 6);
-  if (d.length > 0) {
-    g.strokeStyle = "#e06101"; g.lineWidth = 2;
+  const first = c.xlabel + " " + c.x0, last = c.xlabel + " " + (c.x0 + Math.max(n - 1, 0));
+  g.fillText(first, left, h - 6);
+  g.fillText(last, w - right - g.measureText(last).width, h - 6);
+  const line = (vals, color, width, alpha) => {
+    g.strokeStyle = color; g.lineWidth = width; g.globalAlpha = alpha;
     g.beginPath();
-    d.forEach((v, i) => { const x = X(i), y = Y(v); i ? g.lineTo(x, y) : g.moveTo(x, y); });
+    let pen = false;
+    vals.forEach((v, i) => {
+      if (!ok(v)) { pen = false; return; }
+      const x = X(i), y = Y(v);
+      if (pen) g.lineTo(x, y); else g.moveTo(x, y);
+      pen = true;
+    });
     g.stroke();
+    g.globalAlpha = 1;
+  };
+  let lx = left + 4;
+  for (const se of c.series) {
+    if (se.smooth > 1) {
+      line(se.values, se.color, 1, 0.35);
+      line(movingAverage(se.values, se.smooth), se.color, 2, 1);
+    } else line(se.values, se.color, 2, 1);
+    if (c.series.length > 1) {
+      g.fillStyle = se.color;
+      g.fillText(se.name, lx, top + 10);
+      lx += g.measureText(se.name).width + 10;
+    }
   }
+}
+
+function drawCharts(s) {
+  buildCharts(s);
+  (s.charts || []).forEach((c, i) => { const el = $("chart-" + i); if (el) drawChart(c, el); });
 }
 
 // --- the inspector
@@ -293,7 +358,7 @@ function update() {
     if (s.notice) show(s.notice);
   }
   renderStatusLine();
-  drawChart(s);
+  drawCharts(s);
   renderInspector(s);
   const text = $("world-text");
   if (document.activeElement !== text && text.dataset.file !== s.worldFile) {
