@@ -10,6 +10,7 @@
 //	bellman train --world NAME|FILE --agent NAME --steps N [--seed S] [--set key=value ...] [--json]
 //	bellman bench td --world NAME|FILE --agent NAME --steps N [--seed S] [--set key=value ...]
 //	bellman bench dp --world NAME|FILE --method vi|pi --sweeps N [--gamma 0.9]
+//	bellman rollout --env NAME --state v1,v2,... --actions FILE|-
 //
 // Run "bellman COMMAND -h" for a command's flags.
 package main
@@ -31,10 +32,11 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"worlds": {"list the built-in worlds", runWorlds},
-	"solve":  {"solve a grid world by dynamic programming (JSON)", runSolve},
-	"train":  {"train an agent from experience; one CSV (or JSON) row per episode", runTrain},
-	"bench":  {"time an agent's steps (td) or dynamic-programming sweeps (dp); one JSON line", runBench},
+	"worlds":  {"list the built-in worlds", runWorlds},
+	"solve":   {"solve a grid world by dynamic programming (JSON)", runSolve},
+	"rollout": {"step a control environment from a state through given actions (JSON)", runRollout},
+	"train":   {"train an agent from experience; one CSV (or JSON) row per episode", runTrain},
+	"bench":   {"time an agent's steps (td) or dynamic-programming sweeps (dp); one JSON line", runBench},
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }

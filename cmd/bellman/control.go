@@ -1,0 +1,316 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"bellman/sim/control"
+	"bellman/sim/ddpg"
+	"bellman/sim/param"
+)
+
+// controlSets collects repeated --set key=value flags of train --env and
+// bench ddpg.
+type controlSets []string
+
+func (s *controlSets) String() string     { return strings.Join(*s, " ") }
+func (s *controlSets) Set(v string) error { *s = append(*s, v); return nil }
+
+const controlSetHelp = "key=value: a parameter of the agent (keys as on the page: gamma, tau, batch, noise_sigma, actor.lr, critic.hidden, …; " +
+	"a network key without actor./critic. sets both, and hidden=64,64 gives both networks two hidden layers of 64) or, for pointmass, of the world (pm_…); repeatable"
+
+// controlRun is a DDPG or TD3 trainer built from command-line flags.
+type controlRun struct {
+	env    string
+	algo   ddpg.Algo
+	seed   uint64
+	values param.Values // every parameter, defaults included
+	cfg    ddpg.Config
+	tr     *ddpg.Trainer
+}
+
+// controlSchema is the agent's schema and, for the point mass, the world's.
+func controlSchema(env string, algo ddpg.Algo) param.Schema {
+	sc := ddpg.Schema(algo)
+	if env == "pointmass" {
+		for _, s := range control.Schema() {
+			if strings.HasPrefix(s.Key, "pm_") {
+				sc = append(sc, s)
+			}
+		}
+	}
+	return sc
+}
+
+// applySet parses one --set assignment into vals. Besides the schema's
+// keys it takes a network key without its prefix for both networks, and
+// hidden=W,W,... for the hidden layers of both: one W per layer, all equal
+// (hidden=64 is a single layer).
+func applySet(sc param.Schema, vals param.Values, assignment string) error {
+	key, text, ok := strings.Cut(assignment, "=")
+	if !ok {
+		return fmt.Errorf("%q is not key=value", assignment)
+	}
+	key = strings.TrimSpace(key)
+	if _, found := sc.Find(key); found {
+		return sc.Set(vals, assignment)
+	}
+	if key == "hidden" {
+		widths, err := parseNumbers(text)
+		if err != nil {
+			return fmt.Errorf("hidden: %v", err)
+		}
+		for _, w := range widths {
+			if w != widths[0] {
+				return fmt.Errorf("hidden=%s: the layers of a network have one width here (e.g. 64,64)", text)
+			}
+		}
+		for _, p := range []string{ddpg.ActorPrefix, ddpg.CriticPrefix} {
+			if err := sc.Set(vals, p+"hidden="+param.Format(widths[0])); err != nil {
+				return err
+			}
+			if err := sc.Set(vals, p+"layers="+strconv.Itoa(len(widths))); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	_, inActor := sc.Find(ddpg.ActorPrefix + key)
+	_, inCritic := sc.Find(ddpg.CriticPrefix + key)
+	if inActor && inCritic {
+		if err := sc.Set(vals, ddpg.ActorPrefix+assignment); err != nil {
+			return err
+		}
+		return sc.Set(vals, ddpg.CriticPrefix+assignment)
+	}
+	return sc.Set(vals, assignment) // the schema's error for an unknown key
+}
+
+// newControlRun builds a trainer for env and agent with the --set
+// assignments applied in order.
+func newControlRun(env, agent string, seed uint64, sets []string) (*controlRun, error) {
+	algo, err := ddpg.ParseAlgo(agent)
+	if err != nil {
+		return nil, err
+	}
+	e, err := control.New(env)
+	if err != nil {
+		return nil, err
+	}
+	env = e.Name()
+	sc := controlSchema(env, algo)
+	vals := sc.Defaults()
+	for _, s := range sets {
+		if err := applySet(sc, vals, s); err != nil {
+			return nil, fmt.Errorf("--set %v", err)
+		}
+	}
+	agentVals := param.Values{}
+	for _, s := range ddpg.Schema(algo) {
+		agentVals[s.Key] = vals[s.Key]
+	}
+	cfg, err := ddpg.ConfigFromValues(algo, agentVals)
+	if err != nil {
+		return nil, err
+	}
+	if env == "pointmass" {
+		pc, err := control.PointMassFromValues(vals)
+		if err != nil {
+			return nil, err
+		}
+		if e, err = control.NewPointMass(pc); err != nil {
+			return nil, err
+		}
+	}
+	tr, err := ddpg.NewTrainer(e, cfg, seed)
+	if err != nil {
+		return nil, err
+	}
+	return &controlRun{env: env, algo: algo, seed: seed, values: vals, cfg: cfg, tr: tr}, nil
+}
+
+// controlEpisode is one row of train --env: an episode as it ended.
+type controlEpisode struct {
+	Episode int     `json:"episode"`
+	Steps   int     `json:"steps"`  // steps of the run when it ended
+	Return  float64 `json:"return"` // sum of its rewards
+	Length  int     `json:"length"` // its steps
+}
+
+// runTrainEnv is "bellman train --env NAME --agent ddpg|td3 ...": it trains
+// a DDPG or TD3 agent and writes one CSV row (or JSON object) per finished
+// episode.
+func runTrainEnv(args []string, stdout io.Writer) error {
+	fs := newFlags("train")
+	env := fs.String("env", "pendulum", "environment with continuous actions: pendulum, mountaincar, cartpole or pointmass")
+	agent := fs.String("agent", "ddpg", "agent: ddpg or td3")
+	steps := fs.Int("steps", 20_000, "environment steps to take; an episode still running at the end is not written")
+	seed := fs.Uint64("seed", 1, "seed of the random streams (same seed, same output, natively and under WebAssembly)")
+	asJSON := fs.Bool("json", false, "write JSON instead of CSV")
+	var sets controlSets
+	fs.Var(&sets, "set", controlSetHelp)
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	if *steps < 1 {
+		return fmt.Errorf("--steps %d: give the number of steps to take (≥ 1)", *steps)
+	}
+	run, err := newControlRun(*env, *agent, *seed, sets)
+	if err != nil {
+		return err
+	}
+	out := bufio.NewWriter(stdout)
+	if *asJSON {
+		head, _ := json.Marshal(struct {
+			Env      string       `json:"env"`
+			Agent    string       `json:"agent"`
+			Seed     uint64       `json:"seed"`
+			Steps    int          `json:"steps"`
+			Settings param.Values `json:"settings"`
+		}{run.env, run.algo.String(), run.seed, *steps, run.values})
+		fmt.Fprintf(out, "%s,\"episodes\":[", head[:len(head)-1])
+	} else {
+		fmt.Fprintln(out, "episode,steps,return,length")
+	}
+	tr := run.tr
+	var returns []float64
+	for tr.Steps() < *steps {
+		if !tr.Step().EpisodeDone {
+			continue
+		}
+		e := tr.Last()
+		row := controlEpisode{e.Index, e.Steps, e.Return, e.Length}
+		if *asJSON {
+			b, _ := json.Marshal(row)
+			if len(returns) > 0 {
+				out.WriteByte(',')
+			}
+			out.Write(b)
+		} else {
+			fmt.Fprintf(out, "%d,%d,%s,%d\n", row.Episode, row.Steps, param.Format(row.Return), row.Length)
+		}
+		returns = append(returns, e.Return)
+	}
+	if *asJSON {
+		final := struct {
+			Steps    int      `json:"steps"`
+			Episodes int      `json:"episodes"`              // finished
+			Updates  int      `json:"updates"`               // gradient updates
+			Last10   *float64 `json:"mean_last10,omitempty"` // mean return of the last 10 episodes
+		}{tr.Steps(), len(returns), tr.Agent().Updates(), nil}
+		if n := len(returns); n >= 10 {
+			m := 0.0
+			for _, r := range returns[n-10:] {
+				m += r
+			}
+			m /= 10
+			final.Last10 = &m
+		}
+		b, _ := json.Marshal(final)
+		fmt.Fprintf(out, "],\"final\":%s}\n", b)
+	}
+	return out.Flush()
+}
+
+// ddpgBench is the JSON line bench ddpg prints.
+type ddpgBench struct {
+	Bench      string       `json:"bench"`
+	Env        string       `json:"env"`
+	Agent      string       `json:"agent"`
+	Hidden     []int        `json:"hidden"` // critic's hidden widths (the actor's are in settings)
+	Batch      int          `json:"batch"`
+	Replay     int          `json:"replay"` // transitions in the buffer while timing
+	Updates    int          `json:"updates"`
+	Seconds    float64      `json:"seconds"`
+	CPUSeconds float64      `json:"cpu_seconds"`
+	PerSec     float64      `json:"updates_per_sec"`
+	PerCPUSec  float64      `json:"updates_per_cpu_sec"`
+	CPUClock   string       `json:"cpu_clock"`
+	Platform   string       `json:"platform"`
+	Seed       uint64       `json:"seed"`
+	Allocs     uint64       `json:"allocs"` // heap allocations while timing
+	Settings   param.Values `json:"settings"`
+}
+
+// runBenchDDPG is "bellman bench ddpg --env NAME ...": it fills the replay
+// buffer with random actions, then times full updates (critic step, actor
+// step, soft target updates; TD3's actor every policy_delay updates).
+func runBenchDDPG(args []string, stdout io.Writer) error {
+	fs := newFlags("bench ddpg")
+	env := fs.String("env", "pendulum", "environment with continuous actions: pendulum, mountaincar, cartpole or pointmass")
+	agent := fs.String("agent", "ddpg", "agent: ddpg or td3")
+	updates := fs.Int("updates", 2000, "updates to time")
+	fill := fs.Int("fill", 0, "random-action transitions put in the replay buffer first (0: as many as it holds)")
+	seed := fs.Uint64("seed", 1, "seed of the random streams")
+	var sets controlSets
+	fs.Var(&sets, "set", controlSetHelp)
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	if *updates < 1 {
+		return fmt.Errorf("--updates %d must be at least 1", *updates)
+	}
+	run, err := newControlRun(*env, *agent, *seed, sets)
+	if err != nil {
+		return err
+	}
+	n := *fill
+	if capacity := run.cfg.BufferSize; n <= 0 || n > capacity {
+		n = capacity
+	}
+	if n < run.cfg.Batch {
+		return fmt.Errorf("--fill %d is less than a batch (%d)", n, run.cfg.Batch)
+	}
+	// Random actions only and no updates while filling.
+	cfg := run.cfg
+	cfg.LearningStarts, cfg.UpdatesPerStep = n+1, 0
+	if err := run.tr.Retune(cfg); err != nil {
+		return err
+	}
+	for i := 0; i < n; i++ {
+		run.tr.Step()
+	}
+	a := run.tr.Agent()
+	a.Update() // first update outside the timing
+	wall, cpu, clock, allocs := timeControl(func() {
+		for i := 0; i < *updates; i++ {
+			a.Update()
+		}
+	})
+	res := ddpgBench{Bench: "ddpg", Env: run.env, Agent: run.algo.String(),
+		Hidden: run.cfg.Critic.Sizes[1 : len(run.cfg.Critic.Sizes)-1], Batch: run.cfg.Batch,
+		Replay: a.Replay().Len(), Updates: *updates, Seconds: wall, CPUSeconds: cpu,
+		CPUClock: clock, Platform: runtime.GOOS + "/" + runtime.GOARCH, Seed: run.seed, Allocs: allocs,
+		Settings: run.values}
+	if wall > 0 {
+		res.PerSec = float64(*updates) / wall
+	}
+	if cpu > 0 {
+		res.PerCPUSec = float64(*updates) / cpu
+	}
+	return json.NewEncoder(stdout).Encode(res)
+}
+
+// timeControl runs f and returns its wall and CPU seconds, the clock the
+// CPU time comes from (wall time if there is none) and its heap
+// allocations.
+func timeControl(f func()) (wall, cpu float64, clock string, allocs uint64) {
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	c0, ok := controlCPUSeconds()
+	t0 := time.Now()
+	f()
+	wall = time.Since(t0).Seconds()
+	c1, _ := controlCPUSeconds()
+	runtime.ReadMemStats(&m1)
+	if !ok {
+		return wall, wall, "wall (no process CPU clock here)", m1.Mallocs - m0.Mallocs
+	}
+	return wall, c1 - c0, controlCPUClock, m1.Mallocs - m0.Mallocs
+}
