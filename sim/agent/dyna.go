@@ -60,13 +60,33 @@ func (d *dyna) Learn(r float64, next int, terminated, truncated bool) float64 {
 	sa := d.s*d.A + d.a
 	d.store(sa, next, r, terminated)
 	err := abs(d.update(sa, d.modelTarget(&d.model, sa)))
-	n := len(d.seen)
-	for i := 0; i < d.cfg.Planning; i++ {
-		p := int(d.seen[d.rng.IntN(n)])
-		d.update(p, d.modelTarget(&d.model, p))
-	}
+	d.plan()
 	d.s = next
 	return err
+}
+
+// plan makes the planning updates: modelTarget and update written out,
+// as this loop is where Dyna-Q spends its time.
+func (d *dyna) plan() {
+	q, A, g := d.q, d.A, d.cfg.Gamma
+	nx, rw, term, seen := d.next, d.reward, d.term, d.seen
+	n := len(seen)
+	for i := 0; i < d.cfg.Planning; i++ {
+		p := int(seen[d.rng.IntN(n)])
+		target := rw[p]
+		if !term[p] {
+			j := int(nx[p]) * A
+			row := q[j : j+A]
+			best := row[0]
+			for _, v := range row[1:] {
+				if v > best {
+					best = v
+				}
+			}
+			target += float64(g * best)
+		}
+		q[p] += float64(d.alpha(p) * (target - q[p]))
+	}
 }
 
 // sweeping is prioritized sweeping (Sutton & Barto, section 8.4, for a
