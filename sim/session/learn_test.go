@@ -311,3 +311,20 @@ func TestMovingAverage(t *testing.T) {
 		t.Errorf("moving average %v", got)
 	}
 }
+
+// BenchmarkLearnStep times a session step (the agent's step plus the
+// trail, visits, curves and the evaluation every 500 steps) of Q-learning
+// on the 5x5 world.
+func BenchmarkLearnStep(b *testing.B) {
+	w, _ := grid.Parse([]byte(learnZhao))
+	l, err := NewLearn(w, "qlearning", 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	l.StepN(10_000)
+	b.ReportAllocs()
+	for b.Loop() {
+		l.Step()
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
+}
