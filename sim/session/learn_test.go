@@ -290,9 +290,10 @@ func TestLearnHistories(t *testing.T) {
 func TestLearnAllocs(t *testing.T) {
 	for _, name := range []string{"qlearning", "sarsa-lambda", "dyna-q", "prioritized-sweeping", "mc-egreedy", "mc-basic"} {
 		l := newLearn(t, learnZhao, name, 1)
-		l.Set("episode-length", 30)
-		l.GapEvery = 50
-		l.StepN(maxLearnHistory * 40) // fill the histories and their halving
+		l.Set("episode-length", 2)
+		l.GapEvery = 1
+		l.StepN(maxLearnHistory * 3) // fill the histories, halve them once
+		l.GapEvery = 3
 		var s LearnSnapshot
 		l.Snapshot(&s)
 		if n := testing.AllocsPerRun(500, func() { l.Step() }); n != 0 {
