@@ -138,6 +138,42 @@ func ConfigFromValues(v param.Values) (Config, error) {
 	return c, c.Validate()
 }
 
+// Values returns c as parameter values of Schema.
+func (c Config) Values() param.Values {
+	return param.Values{"schedule": float64(c.Schedule), "alpha": c.Alpha, "batch": float64(c.Batch),
+		"noise": c.Noise, "spread": c.Spread, "samples": float64(c.Samples), "iterations": float64(c.Iterations),
+		"seed": float64(c.Seed)}
+}
+
+// SetParam changes one parameter of Schema and recomputes the lab, for a
+// page's sliders. A value out of range is clamped and the returned note
+// says so, as does a mini-batch cut to the sample count. An unknown key is
+// an error.
+func (l *Lab) SetParam(key string, value float64) (note string, err error) {
+	sc := Schema()
+	s, ok := sc.Find(key)
+	if !ok {
+		return "", fmt.Errorf("unknown parameter %q (valid: %v)", key, sc.Keys())
+	}
+	v := s.Clamp(value)
+	if v != value {
+		note = fmt.Sprintf("%s: %s is out of range, clamped to %s", s.Label, param.Format(value), param.Format(v))
+	}
+	vals := l.Config.Values()
+	vals[key] = v
+	c, err := ConfigFromValues(vals)
+	if err != nil {
+		return note, err
+	}
+	if c.Batch != int(vals["batch"]) {
+		if note != "" {
+			note += "; "
+		}
+		note += fmt.Sprintf("mini-batch m cut to the %d samples", c.Samples)
+	}
+	return note, l.Set(c)
+}
+
 // Streams of the experiments.
 const (
 	streamMean = iota + 1

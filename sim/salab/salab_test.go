@@ -2,6 +2,7 @@ package salab
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"bellman/sim/param"
@@ -207,5 +208,24 @@ func TestTanh(t *testing.T) {
 		if d := math.Abs(Tanh(x) - math.Tanh(x)); d > 1e-15 {
 			t.Errorf("Tanh(%v) = %v, math.Tanh %v", x, Tanh(x), math.Tanh(x))
 		}
+	}
+}
+
+func TestSetParam(t *testing.T) {
+	l := lab(t, nil)
+	if note, err := l.SetParam("alpha", 5); err != nil || !strings.Contains(note, "clamped to 2") || l.Alpha != 2 {
+		t.Errorf("alpha 5: %q %v α %v", note, err, l.Alpha)
+	}
+	if note, err := l.SetParam("samples", 3); err != nil || !strings.Contains(note, "cut to the 3 samples") || l.Batch != 3 {
+		t.Errorf("samples 3: %q %v batch %d", note, err, l.Batch)
+	}
+	if len(l.Points) != 6 || len(l.Samples1D) != 3 {
+		t.Error("not recomputed")
+	}
+	if _, err := l.SetParam("gamma", 1); err == nil || !strings.Contains(err.Error(), "valid:") {
+		t.Errorf("unknown key: %v", err)
+	}
+	if v := l.Config.Values(); v["samples"] != 3 || v["alpha"] != 2 {
+		t.Errorf("values %v", v)
 	}
 }
