@@ -27,7 +27,7 @@ func (m *model) store(sa, next int, r float64, term bool) {
 	}
 }
 
-// target returns the Q-learning target of pair sa under the model.
+// modelTarget returns the Q-learning target of pair sa under the model.
 func (t *table) modelTarget(m *model, sa int) float64 {
 	if m.term[sa] {
 		return m.reward[sa]
