@@ -111,7 +111,15 @@ type status struct {
 	Params    []paramStatus   `json:"params"`
 	Geom      geom            `json:"geom"`
 	Layers    map[string]bool `json:"layers"`
-	Selected  *struct {
+	Scene     string          `json:"scene"`
+	Learn     struct {
+		Steps, Episode int
+		Optimal, Gap   float64
+	} `json:"learn"`
+	Control struct {
+		Steps, Updates, Episodes, HeatmapStep int
+	} `json:"control"`
+	Selected *struct {
 		Row, Col int
 		Actions  []struct {
 			Name     string
@@ -499,6 +507,7 @@ func TestPage(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.MouseClickXY(x, y)); err != nil {
 			t.Fatal(err)
 		}
+
 		s = waitFor(t, ctx, "a selection", func(s status) bool { return s.Selected != nil })
 		if s.Selected.Row != 4 || s.Selected.Col != 2 {
 			t.Fatalf("clicked (4,2), selected (%d,%d)", s.Selected.Row, s.Selected.Col)
@@ -573,6 +582,107 @@ func TestPage(t *testing.T) {
 	if len(*problems) > 0 {
 		t.Errorf("the page logged errors:\n%s", strings.Join(*problems, "\n"))
 	}
+}
+
+// An agent learns the grid world from experience: the picker switches to
+// the learning scene, the agent moves, learning curves grow, and the
+// greedy policy improves against the optimum.
+func TestLearningScene(t *testing.T) {
+	srv := page(t)
+	ctx, problems := browser(t, 1280, 800)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the page", func(s status) bool { return s.Frame > 2 })
+	pick := func(id, value string) {
+		t.Helper()
+		js := fmt.Sprintf(`(() => { const el = document.getElementById(%q); el.value = %q; el.dispatchEvent(new Event("change", {bubbles: true})); })()`, id, value)
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](js)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pick("algorithm", "qlearning")
+	s := waitFor(t, ctx, "Q-learning", func(s status) bool { return s.Scene == "learn" && s.Learn.Steps > 5 })
+	labels, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#params .param label")].map(l => l.textContent)`))
+	joined := strings.Join(labels, "|")
+	for _, want := range []string{"step size α", "exploration ε", "seed"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("no %q control for Q-learning; controls: %s", want, joined)
+		}
+	}
+	slow := shot(t, ctx, "learn-qlearning-start.png")
+	// The agent is drawn where the status says it is: a purple disc.
+	_ = slow
+	// Learn fast with optimistic values, then look at the policy.
+	call(t, ctx, `set("q0", 10)`)
+	call(t, ctx, `set("episode-length", 10)`)
+	call(t, ctx, "speed(0)")
+	s = waitFor(t, ctx, "learning to an optimal policy", func(s status) bool { return s.Learn.Optimal == 1 })
+	pageShot(t, ctx, "page-learn-qlearning.png")
+	if s.Learn.Episode < 2 {
+		t.Errorf("optimal after %d episodes", s.Learn.Episode)
+	}
+	var charts []string
+	charts, _ = chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#charts h2")].map(h => h.textContent)`))
+	if len(charts) < 3 || !strings.HasPrefix(charts[0], "Return") {
+		t.Errorf("learning charts: %q", charts)
+	}
+	// Back to planning keeps the world.
+	pick("algorithm", "vi")
+	waitFor(t, ctx, "value iteration", func(s status) bool { return s.Scene == "grid" && s.Algorithm == "vi" })
+	if len(*problems) > 0 {
+		t.Errorf("the page logged errors:\n%s", strings.Join(*problems, "\n"))
+	}
+}
+
+// A DDPG agent learns the pendulum: the scene and both heatmaps draw, and
+// the heatmaps change as training goes on.
+func TestControlScene(t *testing.T) {
+	srv := page(t)
+	ctx, problems := browser(t, 1280, 800)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/#world=pendulum")); err != nil {
+		t.Fatal(err)
+	}
+	s := waitFor(t, ctx, "the pendulum", func(s status) bool { return s.Scene == "control" && s.World == "pendulum" && s.Control.Steps > 0 })
+	first := shot(t, ctx, "pendulum-start.png")
+	step0 := s.Control.HeatmapStep
+	s = waitFor(t, ctx, "learning updates", func(s status) bool {
+		return s.Control.Updates > 300 && s.Control.HeatmapStep > step0+300
+	})
+	later := shot(t, ctx, "pendulum-learning.png")
+	pageShot(t, ctx, "page-pendulum.png")
+	// Compare the right half (the heatmaps): learning changed them.
+	b := first.Bounds()
+	changed, colourful := 0, 0
+	for y := b.Min.Y; y < b.Max.Y; y += 4 {
+		for x := b.Min.X + b.Dx()/2; x < b.Max.X; x += 4 {
+			p1, p2 := first.At(x, y), later.At(x, y)
+			r1, g1, b1, _ := p1.RGBA()
+			r2, g2, b2, _ := p2.RGBA()
+			if d := absDiff(r1, r2) + absDiff(g1, g2) + absDiff(b1, b2); d > 3*20*256 {
+				changed++
+			}
+			if absDiff(r2, b2) > 60*256 {
+				colourful++
+			}
+		}
+	}
+	if changed < 50 {
+		t.Errorf("the heatmaps hardly changed after %d updates: %d sample points differ", s.Control.Updates, changed)
+	}
+	if colourful < 200 {
+		t.Errorf("the heatmaps have only %d coloured sample points", colourful)
+	}
+	if len(*problems) > 0 {
+		t.Errorf("the page logged errors:\n%s", strings.Join(*problems, "\n"))
+	}
+}
+
+func absDiff(a, b uint32) uint32 {
+	if a > b {
+		return a - b
+	}
+	return b - a
 }
 
 // At a projector's 1024x768 the page still shows the grid and its controls.

@@ -12,10 +12,10 @@ import (
 // Command is one request from the page, applied by the game loop between
 // ticks.
 type Command struct {
-	Op    string  // play, pause, toggle, step, reset, set, world, load, algorithm, speed, layer, select
+	Op    string  // play, pause, toggle, step, reset, set, world, load, algorithm, speed, layer, select, click
 	Key   string  // parameter key, layer name, world or algorithm name
-	Value float64 // parameter value, speed, layer on (1) or off (0)
-	Row   int
+	Value float64 // parameter value, speed, layer on (1) or off (0); click: x
+	Row   int     // select: row; click: y
 	Col   int
 }
 
@@ -83,43 +83,54 @@ type Inspect struct {
 	Pi       [5]float64
 	Out      [5][3]session.Outcome
 	NOut     [5]int
+
+	// For a learning agent:
+	Learn         bool
+	Visits        int
+	Trace         float64
+	VStar         float64
+	Greedy        int
+	GreedyOptimal bool
 }
 
 // Status is what the game publishes for the page: progress, parameters,
 // values and timings.
 type Status struct {
-	Frame        int
-	Playing      bool
-	Speed        float64
-	World        string
-	Algorithm    string
-	Worlds       []string
-	Algorithms   []session.Algorithm
-	Version      int
-	Params       []ParamState
-	Sweeps       int
-	Iterations   int
-	Delta        float64
-	Converged    bool
-	Charts       []Chart
-	Rows, Cols   int
-	A            int
-	State        []int     // state of each cell, -1 for walls and cliffs
-	V            []float64 // v(s)
-	Kinds        []byte    // layout characters, row-major
-	Scale        float64   // the colour scale's current range ±Scale
-	Layers       map[string]bool
-	Selected     bool
-	Inspect      Inspect
-	Notice       string
-	NoticeSeq    int
-	UpdateMs     float64
-	DrawMs       float64
-	FirstFrameMs float64
-	Steps        int // sweeps or steps run in the last second
-	Geom         Geom
-	WorldFile    string // the current world as a world file
-	Startup      Startup
+	Frame           int
+	Playing         bool
+	Speed           float64
+	World           string
+	Algorithm       string
+	WorldGroups     []Group
+	AlgorithmGroups []Group
+	Version         int
+	Params          []ParamState
+	Sweeps          int
+	Iterations      int
+	Delta           float64
+	Converged       bool
+	Charts          []Chart
+	Rows, Cols      int
+	A               int
+	State           []int     // state of each cell, -1 for walls and cliffs
+	V               []float64 // v(s)
+	Kinds           []byte    // layout characters, row-major
+	Scale           float64   // the colour scale's current range ±Scale
+	Layers          []layer
+	Scene           string // grid, learn or control
+	Learn           LearnStatus
+	Control         ControlStatus
+	Selected        bool
+	Inspect         Inspect
+	Notice          string
+	NoticeSeq       int
+	UpdateMs        float64
+	DrawMs          float64
+	FirstFrameMs    float64
+	Steps           int // sweeps or steps run in the last second
+	Geom            Geom
+	WorldFile       string // the current world as a world file
+	Startup         Startup
 }
 
 // Chart is a live line chart for the page: one or more series over a
@@ -132,6 +143,9 @@ type Chart struct {
 	Log       bool   // log-scale y axis
 	Line      float64
 	LineLabel string // a dashed reference line at y = Line, if labelled
+	Fixed     bool   // the y axis spans [YMin, YMax] whatever the data
+	YMin      float64
+	YMax      float64
 	Series    []Series
 }
 
@@ -178,13 +192,7 @@ func (s *Status) copyFrom(o *Status) {
 	s.State = append(state[:0], o.State...)
 	s.V = append(v[:0], o.V...)
 	s.Kinds = append(kinds[:0], o.Kinds...)
-	if layers == nil {
-		layers = make(map[string]bool, len(o.Layers))
-	}
-	for k, on := range o.Layers {
-		layers[k] = on
-	}
-	s.Layers = layers
+	s.Layers = append(layers[:0], o.Layers...)
 }
 
 // finite turns NaN and ±Inf into nil, which JSON writes as null.
@@ -203,12 +211,20 @@ func (s *Status) view() any {
 		Pi       float64           `json:"pi"`
 		Outcomes []session.Outcome `json:"outcomes"`
 	}
+	type learn struct {
+		Visits        int      `json:"visits"`
+		Trace         float64  `json:"trace"`
+		VStar         *float64 `json:"vstar"`
+		Greedy        string   `json:"greedy"`
+		GreedyOptimal bool     `json:"greedyOptimal"`
+	}
 	type inspect struct {
 		Row     int      `json:"row"`
 		Col     int      `json:"col"`
 		Kind    string   `json:"kind"`
 		V       *float64 `json:"v"`
 		Actions []action `json:"actions"`
+		Learn   *learn   `json:"learn,omitempty"`
 	}
 	values := make([][]*float64, s.Rows)
 	for r := range values {
@@ -234,12 +250,20 @@ func (s *Status) view() any {
 			series[j] = map[string]any{"name": se.Name, "color": se.Color, "values": vals, "smooth": se.Smooth}
 		}
 		charts[i] = map[string]any{"title": c.Title, "note": c.Note, "xlabel": c.XLabel, "x0": c.X0,
-			"log": c.Log, "line": finite(c.Line), "lineLabel": c.LineLabel, "series": series}
+			"log": c.Log, "line": finite(c.Line), "lineLabel": c.LineLabel, "series": series,
+			"fixed": c.Fixed, "ymin": c.YMin, "ymax": c.YMax}
+	}
+	layerMap := map[string]bool{}
+	for _, l := range s.Layers {
+		layerMap[l.Key] = l.On
 	}
 	var sel *inspect
 	if s.Selected {
 		in := &s.Inspect
 		sel = &inspect{Row: in.Row, Col: in.Col, Kind: in.Kind}
+		if in.State >= 0 && in.Learn {
+			sel.Learn = &learn{in.Visits, in.Trace, finite(in.VStar), actionNames[in.Greedy], in.GreedyOptimal}
+		}
 		if in.State >= 0 {
 			sel.V = finite(in.V)
 			for a := 0; a < s.A; a++ {
@@ -251,13 +275,13 @@ func (s *Status) view() any {
 		}
 	}
 	return map[string]any{
-		"ready": true, "frame": s.Frame, "playing": s.Playing, "speed": s.Speed,
-		"world": s.World, "algorithm": s.Algorithm, "worlds": s.Worlds, "algorithms": s.Algorithms,
+		"ready": true, "scene": s.Scene, "frame": s.Frame, "playing": s.Playing, "speed": s.Speed,
+		"world": s.World, "algorithm": s.Algorithm, "worldGroups": s.WorldGroups, "algorithmGroups": s.AlgorithmGroups,
 		"version": s.Version, "params": s.Params,
 		"sweeps": s.Sweeps, "iterations": s.Iterations, "delta": finite(s.Delta), "converged": s.Converged,
 		"charts": charts,
-		"rows": s.Rows, "cols": s.Cols, "layout": layout, "values": values, "scale": s.Scale,
-		"layers": s.Layers, "selected": sel,
+		"rows":   s.Rows, "cols": s.Cols, "layout": layout, "values": values, "scale": s.Scale,
+		"layers": layerMap, "layerList": s.Layers, "selected": sel, "learn": s.Learn, "control": s.Control,
 		"notice": s.Notice, "noticeSeq": s.NoticeSeq,
 		"updateMs": s.UpdateMs, "drawMs": s.DrawMs, "firstFrameMs": s.FirstFrameMs, "stepsPerSec": s.Steps,
 		"geom": s.Geom, "worldFile": s.WorldFile, "startup": s.Startup,

@@ -50,6 +50,31 @@ func (b *Bridge) install() {
 	api.Set("status", js.FuncOf(func(this js.Value, args []js.Value) any {
 		return b.StatusJSON()
 	}))
+	// Clicks and keys are taken from the DOM events, which never miss a
+	// press that starts and ends between two ticks.
+	doc := js.Global().Get("document")
+	doc.Call("addEventListener", "click", js.FuncOf(func(this js.Value, args []js.Value) any {
+		e := args[0]
+		dpr := js.Global().Get("devicePixelRatio").Float()
+		b.Push(Command{Op: "click", Value: e.Get("clientX").Float() * dpr, Row: int(e.Get("clientY").Float() * dpr)})
+		return nil
+	}))
+	doc.Call("addEventListener", "keydown", js.FuncOf(func(this js.Value, args []js.Value) any {
+		e := args[0]
+		if e.Get("ctrlKey").Bool() || e.Get("metaKey").Bool() || e.Get("altKey").Bool() {
+			return nil
+		}
+		switch e.Get("key").String() {
+		case " ":
+			b.Push(Command{Op: "toggle"})
+			e.Call("preventDefault")
+		case "s":
+			b.Push(Command{Op: "step"})
+		case "r":
+			b.Push(Command{Op: "reset"})
+		}
+		return nil
+	}))
 	js.Global().Set("bellman", api)
 	if parent := js.Global().Get("parent"); parent.Truthy() {
 		// Tell the page around the iframe that the game is ready.

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
-	"github.com/hajimehoshi/ebiten/v2/inpututil"
 
 	"bellman/assets"
 	"bellman/sim/session"
@@ -72,6 +71,7 @@ type Game struct {
 	width        float64
 	height       float64
 	dirty        bool // the state changed since the last snapshot
+	sceneSerial  int  // scenes switched to so far
 }
 
 // Run starts the game on the default world with value iteration.
@@ -101,9 +101,112 @@ func NewGame() (*Game, error) {
 		return nil, err
 	}
 	g := &Game{bridge: &Bridge{}, playing: true, speed: DefaultSpeed, dirty: true}
-	g.scene = newGridScene(sess)
+	g.scene = newDPScene(sess, nil)
 	g.scene.Snapshot()
 	return g, nil
+}
+
+// Speeds a scene starts at: planning slowly enough to watch each sweep, an
+// agent fast enough to see episodes, deep RL as fast as the frame allows.
+const (
+	learnSpeed   = 10
+	controlSpeed = 0
+)
+
+// Groups of the pickers.
+var (
+	gridAlgorithmGroups = []Group{
+		{"Planning (knows the model)", session.GridAlgorithms},
+		{"Learning (from experience)", session.LearnAgents},
+	}
+	controlAlgorithmGroups = []Group{{"Actor-critic (continuous actions)", session.ControlAgents}}
+	worldGroups            = func() []Group {
+		var grids, envs []session.Algorithm
+		for _, n := range assets.WorldNames() {
+			grids = append(grids, session.Algorithm{Key: n, Label: n})
+		}
+		for _, n := range session.ControlEnvs() {
+			envs = append(envs, session.Algorithm{Key: n, Label: n})
+		}
+		return []Group{{"Grid worlds", grids}, {"Continuous control", envs}}
+	}()
+)
+
+// Group is a labelled part of a picker.
+type Group struct {
+	Label string              `json:"label"`
+	Items []session.Algorithm `json:"items"`
+}
+
+func inGroups(groups []Group, key string) bool {
+	for _, g := range groups {
+		for _, it := range g.Items {
+			if it.Key == key {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isLearnAgent(key string) bool { return inGroups(gridAlgorithmGroups[1:], key) }
+func isControlEnv(key string) bool { return inGroups(worldGroups[1:], key) }
+
+// switchScene handles the world and algorithm commands that move between
+// kinds of scene: a grid world to a continuous-control environment and
+// back, planning to learning and back. It reports whether it handled c.
+func (g *Game) switchScene(c Command) (bool, string, error) {
+	var next Scene
+	var speed float64
+	switch {
+	case c.Op == "world" && isControlEnv(c.Key):
+		if cs, ok := g.scene.(*controlScene); ok {
+			return true, "", cs.sess.SetEnv(c.Key)
+		}
+		sess, err := session.NewControl(c.Key, "ddpg", 1)
+		if err != nil {
+			return true, "", err
+		}
+		next, speed = newControlScene(sess), controlSpeed
+	case (c.Op == "world" || c.Op == "load") && !isControlEnv(c.Key):
+		if _, ok := g.scene.(*controlScene); !ok {
+			return false, "", nil
+		}
+		w, err := worldFor(c)
+		if err != nil {
+			return true, "", err
+		}
+		sess, err := session.NewGrid(w, "vi")
+		if err != nil {
+			return true, "", err
+		}
+		next, speed = newDPScene(sess, nil), DefaultSpeed
+	case c.Op == "algorithm" && isLearnAgent(c.Key):
+		dp, ok := g.scene.(*dpScene)
+		if !ok {
+			return false, "", nil
+		}
+		sess, err := session.NewLearn(dp.sess.World, c.Key, 1)
+		if err != nil {
+			return true, "", err
+		}
+		next, speed = newLearnScene(sess), learnSpeed
+	case c.Op == "algorithm" && inGroups(gridAlgorithmGroups[:1], c.Key):
+		ls, ok := g.scene.(*learnScene)
+		if !ok {
+			return false, "", nil
+		}
+		sess, err := session.NewGrid(ls.sess.World, c.Key)
+		if err != nil {
+			return true, "", err
+		}
+		next, speed = newDPScene(sess, nil), DefaultSpeed
+	default:
+		return false, "", nil
+	}
+	g.scene, g.speed, g.acc = next, speed, 0
+	g.sceneSerial++
+	return true, "", nil
 }
 
 // Update applies queued commands and input, then runs the steps the speed
@@ -117,7 +220,6 @@ func (g *Game) Update() error {
 	for _, c := range g.cmds {
 		g.apply(c)
 	}
-	g.input()
 	g.run(start)
 	if g.dirty {
 		g.scene.Snapshot()
@@ -154,13 +256,18 @@ func (g *Game) apply(c Command) {
 		g.scene.Reset()
 		g.acc = 0
 		note = "reset"
+	case "click":
+		g.scene.Click(c.Value, float64(c.Row)) // screen pixels
 	case "speed":
 		g.speed = c.Value
 		if math.IsNaN(g.speed) || g.speed < 0 {
 			note, g.speed = fmt.Sprintf("speed %v is not valid; set to %d per second", c.Value, DefaultSpeed), DefaultSpeed
 		}
 	default:
-		note, err = g.scene.Apply(c)
+		var done bool
+		if done, note, err = g.switchScene(c); !done {
+			note, err = g.scene.Apply(c)
+		}
 	}
 	if err != nil {
 		note = "error: " + err.Error()
@@ -174,24 +281,6 @@ func (g *Game) apply(c Command) {
 func (g *Game) say(note string) {
 	g.notice = note
 	g.noticeSeq++
-}
-
-// input polls the keyboard and mouse once per tick: space plays or pauses,
-// s steps, r resets, a click selects a cell.
-func (g *Game) input() {
-	switch {
-	case inpututil.IsKeyJustPressed(ebiten.KeySpace):
-		g.apply(Command{Op: "toggle"})
-	case inpututil.IsKeyJustPressed(ebiten.KeyS):
-		g.apply(Command{Op: "step"})
-	case inpututil.IsKeyJustPressed(ebiten.KeyR):
-		g.apply(Command{Op: "reset"})
-	}
-	if inpututil.IsMouseButtonJustPressed(ebiten.MouseButtonLeft) {
-		x, y := ebiten.CursorPosition() // in screen pixels, as LayoutF set them
-		g.scene.Click(float64(x), float64(y))
-		g.dirty = true
-	}
 }
 
 // run steps the scene as the speed asks, never past the frame budget.
@@ -255,7 +344,15 @@ func (g *Game) publish() {
 	s.Notice, s.NoticeSeq = g.notice, g.noticeSeq
 	s.UpdateMs, s.DrawMs, s.FirstFrameMs, s.Steps = g.updateMs, g.drawMs, g.firstFrameMs, g.stepsPerSec
 	s.Startup = startup
+	s.WorldGroups, s.AlgorithmGroups = worldGroups, gridAlgorithmGroups
+	if _, ok := g.scene.(*controlScene); ok {
+		s.AlgorithmGroups = controlAlgorithmGroups
+	}
+	if ls, ok := g.scene.(*learnScene); ok {
+		ls.speed = g.speed
+	}
 	g.scene.Status(s)
+	s.Version += g.sceneSerial * 1_000_000 // a new scene has a new schema
 	g.bridge.publish(s)
 }
 

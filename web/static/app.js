@@ -51,21 +51,31 @@ function show(text, cls = "notice") {
 window.bellmanFailed = (msg) => show("error: the simulation could not start: " + msg, "error");
 
 // --- controls
+let pickerKey = "";
+function fillPicker(select, groups) {
+  select.textContent = "";
+  for (const g of groups) {
+    const og = document.createElement("optgroup");
+    og.label = g.label;
+    for (const it of g.items) {
+      const o = new Option(it.label, it.key);
+      if (it.help) o.title = it.help;
+      og.append(o);
+    }
+    select.append(og);
+  }
+}
 function buildPickers(s) {
   const world = $("world"), algo = $("algorithm");
-  if (world.options.length === 0) {
-    for (const w of s.worlds) world.add(new Option(w, w));
+  const key = JSON.stringify([s.worldGroups, s.algorithmGroups].map((gs) => gs.map((g) => g.items.map((i) => i.key))));
+  if (key !== pickerKey) {
+    pickerKey = key;
+    fillPicker(world, s.worldGroups);
+    fillPicker(algo, s.algorithmGroups);
     world.onchange = () => { call("world", world.value); saveHash(); };
-  }
-  if (algo.options.length === 0) {
-    for (const a of s.algorithms) {
-      const o = new Option(a.label, a.key);
-      o.title = a.help;
-      algo.add(o);
-    }
     algo.onchange = () => { call("algorithm", algo.value); saveHash(); };
   }
-  if (document.activeElement !== world) world.value = s.world;
+  if (document.activeElement !== world && [...world.options].some((o) => o.value === s.world)) world.value = s.world;
   if (document.activeElement !== algo) algo.value = s.algorithm;
 }
 
@@ -96,6 +106,32 @@ function buildParams(s) {
     label.htmlFor = id;
     label.textContent = p.label;
     label.title = p.help;
+    const help = document.createElement("p");
+    help.className = "help";
+    help.textContent = p.help;
+    if (p.kind === "choice") {
+      // A choice is a menu of its names; its value is the index.
+      const sel = document.createElement("select");
+      sel.id = id;
+      sel.title = p.help;
+      p.choices.forEach((c, i) => sel.add(new Option(c, String(i))));
+      sel.addEventListener("change", () => { call("set", p.key, Number(sel.value)); saveHash(); });
+      head.append(label, sel);
+      row.append(head, help);
+      box.append(row);
+      continue;
+    }
+    if (p.kind === "bool") {
+      const cb = document.createElement("input");
+      cb.type = "checkbox";
+      cb.id = id;
+      cb.title = p.help;
+      cb.addEventListener("change", () => { call("set", p.key, cb.checked ? 1 : 0); saveHash(); });
+      head.append(label, cb);
+      row.append(head, help);
+      box.append(row);
+      continue;
+    }
     const num = document.createElement("input");
     num.type = "number";
     num.id = id + "-value";
@@ -110,9 +146,6 @@ function buildParams(s) {
     slider.title = p.help;
     if (p.log) { slider.min = 0; slider.max = 1000; slider.step = 1; }
     else { slider.min = p.min; slider.max = p.max; slider.step = p.step || "any"; }
-    const help = document.createElement("p");
-    help.className = "help";
-    help.textContent = p.help;
     row.append(head, slider, help);
     box.append(row);
 
@@ -136,36 +169,39 @@ function buildParams(s) {
 function syncParams(s) {
   for (const p of s.params) {
     if (dragging === p.key) continue;
-    const slider = $("param-" + p.key), num = $("param-" + p.key + "-value");
-    if (!slider) continue;
-    slider.value = toSlider(p, p.value);
+    const el = $("param-" + p.key);
+    if (!el || document.activeElement === el) continue;
+    if (p.kind === "choice") { el.value = String(p.value); continue; }
+    if (p.kind === "bool") { el.checked = p.value !== 0; continue; }
+    const num = $("param-" + p.key + "-value");
+    el.value = toSlider(p, p.value);
     if (document.activeElement !== num) num.value = fmt(p.value, 4);
   }
 }
 
-const LAYERS = [
-  ["values", "values v(s) as colour"],
-  ["numbers", "numbers"],
-  ["policy", "policy π arrows"],
-  ["q", "action values q(s,a)"],
-];
-function buildLayers() {
-  const box = $("layers");
-  for (const [key, text] of LAYERS) {
-    const label = document.createElement("label");
-    label.className = "layer";
-    const box1 = document.createElement("input");
-    box1.type = "checkbox";
-    box1.id = "layer-" + key;
-    box1.addEventListener("change", () => call("layer", key, box1.checked));
-    label.append(box1, text);
-    box.append(label);
-  }
-}
+let layerKey = "";
 function syncLayers(s) {
-  for (const [key] of LAYERS) {
-    const el = $("layer-" + key);
-    if (el && s.layers && key in s.layers) el.checked = s.layers[key];
+  const list = s.layerList || [];
+  const box = $("layers");
+  const key = list.map((l) => l.key).join("|");
+  if (key !== layerKey) {
+    layerKey = key;
+    box.textContent = "";
+    $("layers-title").hidden = list.length === 0;
+    for (const l of list) {
+      const label = document.createElement("label");
+      label.className = "layer";
+      const cb = document.createElement("input");
+      cb.type = "checkbox";
+      cb.id = "layer-" + l.key;
+      cb.addEventListener("change", () => call("layer", l.key, cb.checked));
+      label.append(cb, l.label);
+      box.append(label);
+    }
+  }
+  for (const l of list) {
+    const el = $("layer-" + l.key);
+    if (el && document.activeElement !== el) el.checked = l.on;
   }
 }
 
@@ -225,6 +261,7 @@ function drawChart(c, canvas) {
     if (c.log) { lo = Math.floor(lo); hi = Math.ceil(hi); }
     if (hi - lo < 1e-9) { lo -= 1; hi += 1; }
   }
+  if (c.fixed) { lo = tr(c.ymin); hi = tr(c.ymax); }
   const X = (i) => left + (n > 1 ? i / (n - 1) : 0) * pw;
   const Y = (v) => top + (hi - tr(v)) / (hi - lo) * ph;
   g.font = "11px system-ui, sans-serif";
@@ -233,7 +270,10 @@ function drawChart(c, canvas) {
   g.lineWidth = 1;
   const ticks = [];
   if (c.log) { const every = Math.max(1, Math.ceil((hi - lo) / 6)); for (let e = lo; e <= hi; e += every) ticks.push([Math.pow(10, e), "1e" + e]); }
-  else { for (let k = 0; k <= 4; k++) { const v = lo + (hi - lo) * k / 4; ticks.push([v, fmt(v, 2)]); } }
+  else {
+    const digits = Math.max(0, Math.min(3, 2 - Math.floor(Math.log10(Math.max(hi - lo, 1e-9)))));
+    for (let k = 0; k <= 4; k++) { const v = lo + (hi - lo) * k / 4; ticks.push([v, v.toFixed(digits)]); }
+  }
   for (const [v, label] of ticks) {
     const y = Y(v);
     g.beginPath(); g.moveTo(left, y); g.lineTo(w - right, y); g.stroke();
@@ -283,6 +323,8 @@ function drawCharts(s) {
 // --- the inspector
 function renderInspector(s) {
   const box = $("inspector");
+  $("inspector-title").hidden = s.scene === "control";
+  box.hidden = s.scene === "control";
   const sel = s.selected;
   if (!sel) {
     if (!box.querySelector(".hint")) box.innerHTML = '<p class="hint">Click a cell to see v(s), q(s,a) and where each action leads.</p>';
@@ -294,15 +336,21 @@ function renderInspector(s) {
     return;
   }
   html += `<p class="v">v(s) = ${fmt(sel.v, 4)}</p>`;
+  if (sel.learn) {
+    const l = sel.learn;
+    html += `<p>v*(s) = ${fmt(l.vstar, 4)} · visits ${l.visits}` + (l.trace ? ` · trace ${fmt(l.trace, 3)}` : "") + "</p>";
+    html += `<p>greedy action: <b>${l.greedy}</b> ` + (l.greedyOptimal ? "(optimal)" : '<span class="bad">(not optimal)</span>') + "</p>";
+  }
   let best = -Infinity;
   for (const a of sel.actions) if (a.q !== null && a.q > best) best = a.q;
-  html += "<table><tr><th>action</th><th>π(a|s)</th><th>q(s,a)</th><th>r</th><th>next</th></tr>";
+  const model = !sel.learn;
+  html += "<table><tr><th>action</th><th>π(a|s)</th><th>q(s,a)</th>" + (model ? "<th>r</th><th>next</th>" : "") + "</tr>";
   for (const a of sel.actions) {
     const outs = a.outcomes || [];
     const r = outs.map((o) => (outs.length > 1 ? fmt(o.Prob, 2) + "·" : "") + fmt(o.Reward, 2)).join(" + ");
     const nx = outs.map((o) => `(${o.Row},${o.Col})`).join(" ");
     const cls = a.q !== null && Math.abs(a.q - best) < 1e-9 ? ' class="best"' : "";
-    html += `<tr${cls}><td>${a.name}</td><td>${fmt(a.pi, 2)}</td><td>${fmt(a.q, 4)}</td><td>${r}</td><td>${nx}</td></tr>`;
+    html += `<tr${cls}><td>${a.name}</td><td>${fmt(a.pi, 2)}</td><td>${fmt(a.q, 4)}</td>` + (model ? `<td>${r}</td><td>${nx}</td>` : "") + "</tr>";
   }
   html += "</table>";
   box.innerHTML = html;
@@ -320,12 +368,26 @@ function renderStatusLine() {
     if (cls) span.className = cls;
     el.append(span);
   };
-  if (s && s.ready) {
+  if (s && s.ready && s.scene === "grid") {
     add(ALGO_LABEL[s.algorithm] || s.algorithm);
     add(`sweep ${s.sweeps}` + (s.algorithm === "pi" || s.algorithm === "tpi" ? ` · iteration ${s.iterations}` : ""));
     add(`max |Δv| ${fmt(s.delta, 3)}`);
     add(s.converged ? "converged" : (s.playing ? "running" : "paused"), s.converged ? "done" : "");
     add(`${s.stepsPerSec} sweeps/s · update ${fmt(s.updateMs, 2)} ms · draw ${fmt(s.drawMs, 2)} ms`);
+  } else if (s && s.ready && s.scene === "learn") {
+    const l = s.learn;
+    add(ALGO_LABEL[s.algorithm] || s.algorithm);
+    add(`episode ${l.episode} · step ${l.episodeStep} · return ${fmt(l.return, 2)}`);
+    add(`ε ${fmt(l.epsilon, 3)}`);
+    add(`optimal in ${Math.round(l.optimal * 100)}% of states · gap ${fmt(l.gap, 3)}`, l.optimal === 1 ? "done" : "");
+    add(`${s.stepsPerSec} steps/s` + (s.playing ? "" : " · paused"));
+  } else if (s && s.ready && s.scene === "control") {
+    const c = s.control;
+    add(ALGO_LABEL[s.algorithm] || s.algorithm);
+    add(`episode ${c.episodes} · last return ${fmt(c.lastReturn, 1)}`);
+    add(`${c.updates} updates · replay ${c.replayLen}/${c.replayCap}`);
+    add(c.learning ? `exploration σ ${fmt(c.sigma, 2)}` : "random warm-up");
+    add(`${s.stepsPerSec} steps/s` + (s.playing ? "" : " · paused") + ` · update ${fmt(s.updateMs, 1)} ms`);
   }
   if (noticeText) add(noticeText, noticeClass);
 }
@@ -339,7 +401,7 @@ function update() {
   try { s = JSON.parse(api.status()); } catch (e) { show("error: " + e, "error"); return; }
   if (!s.ready) return;
   status = s;
-  for (const a of s.algorithms) ALGO_LABEL[a.key] = a.label;
+  for (const g of s.algorithmGroups) for (const a of g.items) ALGO_LABEL[a.key] = a.label;
   buildPickers(s);
   if (s.version !== version) {
     version = s.version;
@@ -349,7 +411,12 @@ function update() {
   syncLayers(s);
   const play = $("play");
   play.textContent = s.playing ? "❚❚ pause" : "▶ play";
-  $("counter").textContent = `sweep ${s.sweeps}` + (s.converged ? " ✓" : "");
+  $("counter").textContent = s.scene === "grid" ? `sweep ${s.sweeps}` + (s.converged ? " ✓" : "")
+    : s.scene === "learn" ? `episode ${s.learn.episode} · step ${s.learn.steps}`
+    : `step ${s.control.steps}`;
+  $("step").title = s.scene === "grid" ? "run one sweep (s)" : "take one environment step (s)";
+  $("reset").title = s.scene === "grid" ? "start again from v = 0 (r)" : "start learning again (r)";
+  $("world-file").hidden = s.scene === "control";
   const sp = $("speed");
   if (document.activeElement !== sp) sp.value = sliderFromSpeed(s.speed);
   $("speed-out").textContent = speedText(s.speed);
@@ -421,7 +488,6 @@ document.addEventListener("keydown", (e) => {
   else if (e.key === "r") call("reset");
 });
 
-buildLayers();
 let started = false;
 setInterval(() => {
   update();
