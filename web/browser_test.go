@@ -678,6 +678,55 @@ func TestControlScene(t *testing.T) {
 	}
 }
 
+// The stochastic-approximation lab reveals its iterations step by step, and
+// its sliders recompute the experiments.
+func TestLabScene(t *testing.T) {
+	srv := page(t)
+	ctx, problems := browser(t, 1280, 800)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/#world=sa-lab")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the lab", func(s status) bool { return s.Scene == "lab" && s.Frame > 2 })
+	call(t, ctx, "speed(0)")
+	s := waitFor(t, ctx, "all iterations", func(s status) bool { return s.Converged })
+	img := shot(t, ctx, "lab.png")
+	pageShot(t, ctx, "page-lab.png")
+	// With α_k = 1/k the mean estimate is the running mean of the samples:
+	// after K = 200 iterations (n = 100 samples, each used twice) it is
+	// exactly their mean, within noise/√n of 5.
+	var errs []float64
+	errs, _ = chromedp.Run(ctx, chromedp.Evaluate[[]float64](game+`.bellman && JSON.parse(`+game+`.bellman.status()).charts[0].series[0].values`))
+	if len(errs) != s.Sweeps+1 || s.Sweeps != 200 {
+		t.Fatalf("%d errors after %d iterations", len(errs), s.Sweeps)
+	}
+	if last := errs[len(errs)-1]; last > 0.5 {
+		t.Errorf("|w_K − 5| = %v, want within a few σ/√n = 0.1", last)
+	}
+	// Orange (the mean's path) and grey samples are drawn on the left.
+	orange := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Min.X+b.Dx()/2; x += 2 {
+			r, g, bb, _ := img.At(x, y).RGBA()
+			if r>>8 > 200 && g>>8 < 140 && bb>>8 < 60 {
+				orange++
+			}
+		}
+	}
+	if orange < 20 {
+		t.Errorf("the mean estimate's path is not drawn (%d orange samples)", orange)
+	}
+	before, _ := readStatus(ctx)
+	call(t, ctx, `set("batch", 5000)`)
+	s = waitFor(t, ctx, "the clamped batch", func(s status) bool { return s.NoticeSeq > before.NoticeSeq })
+	if s.param("batch") != 100 || !strings.Contains(s.Notice, "clamped") {
+		t.Errorf("batch %v, notice %q", s.param("batch"), s.Notice)
+	}
+	if len(*problems) > 0 {
+		t.Errorf("the page logged errors:\n%s", strings.Join(*problems, "\n"))
+	}
+}
+
 func absDiff(a, b uint32) uint32 {
 	if a > b {
 		return a - b

@@ -111,6 +111,7 @@ func NewGame() (*Game, error) {
 const (
 	learnSpeed   = 10
 	controlSpeed = 0
+	labSpeed     = 20
 )
 
 // Groups of the pickers.
@@ -120,6 +121,7 @@ var (
 		{"Learning (from experience)", session.LearnAgents},
 	}
 	controlAlgorithmGroups = []Group{{"Actor-critic (continuous actions)", session.ControlAgents}}
+	labAlgorithmGroups     = []Group{{"Experiments", []session.Algorithm{{Key: "lab", Label: "mean, Robbins–Monro, SGD"}}}}
 	worldGroups            = func() []Group {
 		var grids, envs []session.Algorithm
 		for _, n := range assets.WorldNames() {
@@ -128,7 +130,8 @@ var (
 		for _, n := range session.ControlEnvs() {
 			envs = append(envs, session.Algorithm{Key: n, Label: n})
 		}
-		return []Group{{"Grid worlds", grids}, {"Continuous control", envs}}
+		return []Group{{"Grid worlds", grids}, {"Continuous control", envs},
+			{"Labs", []session.Algorithm{{Key: labKey, Label: "stochastic approximation (ch. 6)"}}}}
 	}()
 )
 
@@ -150,7 +153,7 @@ func inGroups(groups []Group, key string) bool {
 }
 
 func isLearnAgent(key string) bool { return inGroups(gridAlgorithmGroups[1:], key) }
-func isControlEnv(key string) bool { return inGroups(worldGroups[1:], key) }
+func isControlEnv(key string) bool { return inGroups(worldGroups[1:2], key) }
 
 // switchScene handles the world and algorithm commands that move between
 // kinds of scene: a grid world to a continuous-control environment and
@@ -158,7 +161,17 @@ func isControlEnv(key string) bool { return inGroups(worldGroups[1:], key) }
 func (g *Game) switchScene(c Command) (bool, string, error) {
 	var next Scene
 	var speed float64
+	_, inLab := g.scene.(*labScene)
 	switch {
+	case c.Op == "world" && c.Key == labKey:
+		if inLab {
+			return true, "", nil
+		}
+		lab, err := newLabScene()
+		if err != nil {
+			return true, "", err
+		}
+		next, speed = lab, labSpeed
 	case c.Op == "world" && isControlEnv(c.Key):
 		if cs, ok := g.scene.(*controlScene); ok {
 			return true, "", cs.sess.SetEnv(c.Key)
@@ -169,7 +182,7 @@ func (g *Game) switchScene(c Command) (bool, string, error) {
 		}
 		next, speed = newControlScene(sess), controlSpeed
 	case (c.Op == "world" || c.Op == "load") && !isControlEnv(c.Key):
-		if _, ok := g.scene.(*controlScene); !ok {
+		if _, ok := g.scene.(*controlScene); !ok && !inLab {
 			return false, "", nil
 		}
 		w, err := worldFor(c)
@@ -345,8 +358,11 @@ func (g *Game) publish() {
 	s.UpdateMs, s.DrawMs, s.FirstFrameMs, s.Steps = g.updateMs, g.drawMs, g.firstFrameMs, g.stepsPerSec
 	s.Startup = startup
 	s.WorldGroups, s.AlgorithmGroups = worldGroups, gridAlgorithmGroups
-	if _, ok := g.scene.(*controlScene); ok {
+	switch g.scene.(type) {
+	case *controlScene:
 		s.AlgorithmGroups = controlAlgorithmGroups
+	case *labScene:
+		s.AlgorithmGroups = labAlgorithmGroups
 	}
 	if ls, ok := g.scene.(*learnScene); ok {
 		ls.speed = g.speed

@@ -323,8 +323,8 @@ function drawCharts(s) {
 // --- the inspector
 function renderInspector(s) {
   const box = $("inspector");
-  $("inspector-title").hidden = s.scene === "control";
-  box.hidden = s.scene === "control";
+  $("inspector-title").hidden = s.scene === "control" || s.scene === "lab";
+  box.hidden = $("inspector-title").hidden;
   const sel = s.selected;
   if (!sel) {
     if (!box.querySelector(".hint")) box.innerHTML = '<p class="hint">Click a cell to see v(s), q(s,a) and where each action leads.</p>';
@@ -381,6 +381,11 @@ function renderStatusLine() {
     add(`ε ${fmt(l.epsilon, 3)}`);
     add(`optimal in ${Math.round(l.optimal * 100)}% of states · gap ${fmt(l.gap, 3)}`, l.optimal === 1 ? "done" : "");
     add(`${s.stepsPerSec} steps/s` + (s.playing ? "" : " · paused"));
+  } else if (s && s.ready && s.scene === "lab") {
+    add("stochastic approximation lab");
+    add(`iteration k = ${s.sweeps}`);
+    add(s.converged ? "all iterations shown" : (s.playing ? "running" : "paused"), s.converged ? "done" : "");
+    add(`${s.stepsPerSec} iterations/s`);
   } else if (s && s.ready && s.scene === "control") {
     const c = s.control;
     add(ALGO_LABEL[s.algorithm] || s.algorithm);
@@ -413,10 +418,11 @@ function update() {
   play.textContent = s.playing ? "❚❚ pause" : "▶ play";
   $("counter").textContent = s.scene === "grid" ? `sweep ${s.sweeps}` + (s.converged ? " ✓" : "")
     : s.scene === "learn" ? `episode ${s.learn.episode} · step ${s.learn.steps}`
+    : s.scene === "lab" ? `k = ${s.sweeps}`
     : `step ${s.control.steps}`;
   $("step").title = s.scene === "grid" ? "run one sweep (s)" : "take one environment step (s)";
   $("reset").title = s.scene === "grid" ? "start again from v = 0 (r)" : "start learning again (r)";
-  $("world-file").hidden = s.scene === "control";
+  $("world-file").hidden = s.scene === "control" || s.scene === "lab";
   const sp = $("speed");
   if (document.activeElement !== sp) sp.value = sliderFromSpeed(s.speed);
   $("speed-out").textContent = speedText(s.speed);
