@@ -71,17 +71,20 @@ func runBench(args []string, stdout io.Writer) error {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			fmt.Fprintln(stdout, "usage: bellman bench td --world W --agent A --steps N [--seed S] [--set key=value ...]")
 			fmt.Fprintln(stdout, "       bellman bench dp --world W --method vi|pi --sweeps N [--gamma 0.9]")
+			fmt.Fprintln(stdout, "       bellman bench ddpg --env pendulum --updates N [--agent td3] [--seed S] [--set key=value ...]")
 			return flag.ErrHelp
 		}
-		return errors.New("say what to time: bench td (an agent's steps) or bench dp (dynamic-programming sweeps)")
+		return errors.New("say what to time: bench td (an agent's steps), bench dp (dynamic-programming sweeps) or bench ddpg (deep RL updates)")
 	}
 	switch args[0] {
 	case "td":
 		return benchTD(args[1:], stdout)
 	case "dp":
 		return benchDP(args[1:], stdout)
+	case "ddpg":
+		return runBenchDDPG(args[1:], stdout)
 	}
-	return fmt.Errorf("unknown benchmark %q (td or dp)", args[0])
+	return fmt.Errorf("unknown benchmark %q (td, dp or ddpg)", args[0])
 }
 
 func benchTD(args []string, stdout io.Writer) error {

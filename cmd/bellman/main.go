@@ -10,6 +10,8 @@
 //	bellman train --world NAME|FILE --agent NAME --steps N [--seed S] [--set key=value ...] [--json]
 //	bellman bench td --world NAME|FILE --agent NAME --steps N [--seed S] [--set key=value ...]
 //	bellman bench dp --world NAME|FILE --method vi|pi --sweeps N [--gamma 0.9]
+//	bellman train --env pendulum --agent ddpg|td3 --steps N [--seed S] [--set key=value ...] [--json]
+//	bellman bench ddpg --env pendulum --updates N [--agent td3] [--seed S] [--set key=value ...]
 //	bellman rollout --env NAME --state v1,v2,... --actions FILE|-
 //
 // Run "bellman COMMAND -h" for a command's flags.

@@ -77,6 +77,9 @@ func newLearn(worldName, agentName string, seed uint64, sets []string) (*session
 }
 
 func runTrain(args []string, stdout io.Writer) error {
+	if hasFlag(args, "env") {
+		return runTrainEnv(args, stdout) // continuous control: DDPG, TD3
+	}
 	fs := newFlags("train")
 	world := fs.String("world", "", "built-in world name or world file")
 	agentName := fs.String("agent", "", "agent: "+strings.Join(agent.Names(), ", "))
@@ -140,4 +143,19 @@ func runTrain(args []string, stdout io.Writer) error {
 		fmt.Fprintf(out, "],\"final\":%s}\n", final)
 	}
 	return out.Flush()
+}
+
+// hasFlag reports whether args set the flag name (as -name or --name, with
+// or without =value).
+func hasFlag(args []string, name string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		a = strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
+		if a == name || strings.HasPrefix(a, name+"=") {
+			return true
+		}
+	}
+	return false
 }
