@@ -155,6 +155,7 @@ type Series struct {
 	Name   string
 	Color  string
 	Values []float64
+	X      []float64 // x of each value; nil: X0, X0+1, …
 	Smooth int
 }
 
@@ -172,9 +173,12 @@ func copyCharts(dst, src []Chart) []Chart {
 		}
 		series = series[:len(src[i].Series)]
 		for j, se := range src[i].Series {
-			vals := series[j].Values
+			vals, xs := series[j].Values, series[j].X
 			series[j] = se
 			series[j].Values = append(vals[:0], se.Values...)
+			if se.X != nil {
+				series[j].X = append(xs[:0], se.X...)
+			}
 		}
 		dst[i].Series = series
 	}
@@ -248,6 +252,9 @@ func (s *Status) view() any {
 				vals[k] = finite(x)
 			}
 			series[j] = map[string]any{"name": se.Name, "color": se.Color, "values": vals, "smooth": se.Smooth}
+			if se.X != nil {
+				series[j]["x"] = se.X
+			}
 		}
 		charts[i] = map[string]any{"title": c.Title, "note": c.Note, "xlabel": c.XLabel, "x0": c.X0,
 			"log": c.Log, "line": finite(c.Line), "lineLabel": c.LineLabel, "series": series,

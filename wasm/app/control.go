@@ -105,17 +105,18 @@ func (s *controlScene) Status(st *Status) {
 	st.State, st.V, st.Kinds, st.Layers, st.Selected, st.WorldFile = st.State[:0], st.V[:0], st.Kinds[:0], nil, false, ""
 	if len(s.charts) == 0 {
 		s.charts = []Chart{
-			{Title: "Return", Note: "per episode, with moving average", XLabel: "episode",
+			{Title: "Return", Note: "per episode, with moving average", XLabel: "step",
 				Series: []Series{{Name: "return", Color: "#e06101", Smooth: 10}}},
-			{Title: "Critic loss", Note: "mean TD loss of the updates, log scale", XLabel: "point", Log: true,
+			{Title: "Critic loss", Note: "mean TD loss of the updates, log scale", XLabel: "step", Log: true,
 				Series: []Series{{Name: "loss", Color: "#2166ac"}}},
-			{Title: "Mean Q", Note: "mean Q(s, a) of the sampled batches", XLabel: "point",
+			{Title: "Mean Q", Note: "mean Q(s, a) of the sampled batches", XLabel: "step",
 				Series: []Series{{Name: "mean Q", Color: "#6a1b9a"}}},
 		}
 	}
-	s.charts[0].X0, s.charts[0].Series[0].Values = sn.Episodes-len(sn.Returns.Y)+1, sn.Returns.Y
-	s.charts[1].X0, s.charts[1].Series[0].Values = 1, sn.CriticLoss.Y
-	s.charts[2].X0, s.charts[2].Series[0].Values = 1, sn.MeanQ.Y
+	// Curves are thinned as they grow: plot them against their steps.
+	for i, cv := range [3]*session.Curve{&sn.Returns, &sn.CriticLoss, &sn.MeanQ} {
+		s.charts[i].Series[0].Values, s.charts[i].Series[0].X = cv.Y, cv.X
+	}
 	st.Charts = s.charts
 }
 

@@ -262,7 +262,14 @@ function drawChart(c, canvas) {
     if (hi - lo < 1e-9) { lo -= 1; hi += 1; }
   }
   if (c.fixed) { lo = tr(c.ymin); hi = tr(c.ymax); }
-  const X = (i) => left + (n > 1 ? i / (n - 1) : 0) * pw;
+  // Series may carry their own x (thinned curves); otherwise x is x0 + index.
+  let x0 = c.x0, x1 = c.x0 + Math.max(n - 1, 0);
+  const xs = c.series.find((se) => se.x && se.x.length);
+  if (xs) { x0 = Math.min(...xs.x); x1 = Math.max(...xs.x); }
+  const X = (i, se) => {
+    const x = se && se.x ? se.x[i] : c.x0 + i;
+    return left + (x1 > x0 ? (x - x0) / (x1 - x0) : 0) * pw;
+  };
   const Y = (v) => top + (hi - tr(v)) / (hi - lo) * ph;
   g.font = "11px system-ui, sans-serif";
   g.fillStyle = "#6b6b70";
@@ -285,16 +292,16 @@ function drawChart(c, canvas) {
     g.setLineDash([]);
   }
   g.fillStyle = "#6b6b70";
-  const first = c.xlabel + " " + c.x0, last = c.xlabel + " " + (c.x0 + Math.max(n - 1, 0));
+  const first = c.xlabel + " " + Math.round(x0), last = c.xlabel + " " + Math.round(x1);
   g.fillText(first, left, h - 6);
   g.fillText(last, w - right - g.measureText(last).width, h - 6);
-  const line = (vals, color, width, alpha) => {
+  const line = (vals, color, width, alpha, se) => {
     g.strokeStyle = color; g.lineWidth = width; g.globalAlpha = alpha;
     g.beginPath();
     let pen = false;
     vals.forEach((v, i) => {
       if (!ok(v)) { pen = false; return; }
-      const x = X(i), y = Y(v);
+      const x = X(i, se), y = Y(v);
       if (pen) g.lineTo(x, y); else g.moveTo(x, y);
       pen = true;
     });
@@ -304,9 +311,9 @@ function drawChart(c, canvas) {
   let lx = left + 4;
   for (const se of c.series) {
     if (se.smooth > 1) {
-      line(se.values, se.color, 1, 0.35);
-      line(movingAverage(se.values, se.smooth), se.color, 2, 1);
-    } else line(se.values, se.color, 2, 1);
+      line(se.values, se.color, 1, 0.35, se);
+      line(movingAverage(se.values, se.smooth), se.color, 2, 1, se);
+    } else line(se.values, se.color, 2, 1, se);
     if (c.series.length > 1) {
       g.fillStyle = se.color;
       g.fillText(se.name, lx, top + 10);
