@@ -240,3 +240,30 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParsePolicy(f *testing.F) {
+	w, err := grid.Parse([]byte(`{"layout": [".F", "#T"]}`))
+	if err != nil {
+		f.Fatal(err)
+	}
+	m, err := w.Build()
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{
+		`{"policy": [["right", "down"], [null, "stay"]]}`,
+		`{"probabilities": [[[0.5, 0.5, 0, 0, 0], [0, 0, 1, 0, 0]], [null, [0, 0, 0, 0, 1]]]}`,
+		`{"policy": [["up"]]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		pol, err := grid.ParsePolicy(data, m)
+		if err != nil {
+			return
+		}
+		if err := m.Validate(pol); err != nil {
+			t.Fatalf("accepted policy is not a distribution per state: %v", err)
+		}
+	})
+}

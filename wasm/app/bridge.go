@@ -131,6 +131,7 @@ type Status struct {
 	Geom            Geom
 	WorldFile       string // the current world as a world file
 	Startup         Startup
+	Diverged        string // what went non-finite, if learning diverged
 }
 
 // Chart is a live line chart for the page: one or more series over a
@@ -291,7 +292,7 @@ func (s *Status) view() any {
 		"layers": layerMap, "layerList": s.Layers, "selected": sel, "learn": s.Learn, "control": s.Control,
 		"notice": s.Notice, "noticeSeq": s.NoticeSeq,
 		"updateMs": s.UpdateMs, "drawMs": s.DrawMs, "firstFrameMs": s.FirstFrameMs, "stepsPerSec": s.Steps,
-		"geom": s.Geom, "worldFile": s.WorldFile, "startup": s.Startup,
+		"geom": s.Geom, "worldFile": s.WorldFile, "startup": s.Startup, "diverged": s.Diverged,
 	}
 }
 

@@ -103,6 +103,10 @@ func (s *controlScene) Status(st *Status) {
 	}
 	st.Rows, st.Cols, st.A = 0, 0, 0
 	st.State, st.V, st.Kinds, st.Layers, st.Selected, st.WorldFile = st.State[:0], st.V[:0], st.Kinds[:0], nil, false, ""
+	st.Diverged = divergence("the critic's value", sn.Value)
+	if st.Diverged == "" {
+		st.Diverged = divergence("the critic's loss", sn.CriticLoss.Y)
+	}
 	if len(s.charts) == 0 {
 		s.charts = []Chart{
 			{Title: "Return", Note: "per episode, with moving average", XLabel: "step",

@@ -72,6 +72,7 @@ type Game struct {
 	height       float64
 	dirty        bool // the state changed since the last snapshot
 	sceneSerial  int  // scenes switched to so far
+	diverged     bool // divergence was reported and the run paused
 }
 
 // Run starts the game on the default world with value iteration.
@@ -356,7 +357,7 @@ func (g *Game) publish() {
 	s.Frame, s.Playing, s.Speed = g.frames, g.playing, g.speed
 	s.Notice, s.NoticeSeq = g.notice, g.noticeSeq
 	s.UpdateMs, s.DrawMs, s.FirstFrameMs, s.Steps = g.updateMs, g.drawMs, g.firstFrameMs, g.stepsPerSec
-	s.Startup = startup
+	s.Startup, s.Diverged = startup, ""
 	s.WorldGroups, s.AlgorithmGroups = worldGroups, gridAlgorithmGroups
 	switch g.scene.(type) {
 	case *controlScene:
@@ -369,6 +370,15 @@ func (g *Game) publish() {
 	}
 	g.scene.Status(s)
 	s.Version += g.sceneSerial * 1_000_000 // a new scene has a new schema
+	if s.Diverged != "" && !g.diverged {
+		// Stop where it happened, so the numbers stay on screen.
+		g.diverged, g.playing = true, false
+		g.say("error: diverged: " + s.Diverged + "; lower the step size or learning rate, then reset")
+		s.Notice, s.NoticeSeq, s.Playing = g.notice, g.noticeSeq, false
+	}
+	if s.Diverged == "" {
+		g.diverged = false
+	}
 	g.bridge.publish(s)
 }
 

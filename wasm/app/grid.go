@@ -164,6 +164,10 @@ func (s *dpScene) Status(st *Status) {
 func gridStatus(st *Status, v *gridView) {
 	d := v.d
 	w := &d.World
+	st.Diverged = divergence("a value v(s)", d.V)
+	if st.Diverged == "" {
+		st.Diverged = divergence("an action value q(s,a)", d.Q)
+	}
 	st.Rows, st.Cols, st.A = w.Rows, w.Cols, d.A
 	st.State = append(st.State[:0], d.State...)
 	st.V = append(st.V[:0], d.V...)

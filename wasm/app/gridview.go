@@ -586,3 +586,13 @@ func visitColor(n, most int) [3]uint8 {
 	}
 	return c
 }
+
+// divergence names the first non-finite value of v, or returns "".
+func divergence(what string, v []float64) string {
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return what + " became " + strconv.FormatFloat(x, 'g', -1, 64)
+		}
+	}
+	return ""
+}

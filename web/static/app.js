@@ -363,6 +363,17 @@ function renderInspector(s) {
   box.innerHTML = html;
 }
 
+// Updates per second of the control agent, measured over the last second.
+let upd = {t: 0, n: 0, rate: 0};
+function updatesPerSec(c) {
+  const now = performance.now();
+  if (now - upd.t >= 1000) {
+    if (upd.t && c.updates >= upd.n) upd.rate = (c.updates - upd.n) * 1000 / (now - upd.t);
+    upd = {t: now, n: c.updates, rate: upd.rate};
+  }
+  return upd.rate;
+}
+
 // --- status line and counter
 const ALGO_LABEL = {};
 function renderStatusLine() {
@@ -399,9 +410,10 @@ function renderStatusLine() {
     add(`episode ${c.episodes} · last return ${fmt(c.lastReturn, 1)}`);
     add(`${c.updates} updates · replay ${c.replayLen}/${c.replayCap}`);
     add(c.learning ? `exploration σ ${fmt(c.sigma, 2)}` : "random warm-up");
-    add(`${s.stepsPerSec} steps/s` + (s.playing ? "" : " · paused") + ` · update ${fmt(s.updateMs, 1)} ms`);
+    add(`${s.stepsPerSec} steps/s · ${Math.round(updatesPerSec(c))} updates/s` + (s.playing ? "" : " · paused"));
   }
-  if (noticeText) add(noticeText, noticeClass);
+  if (s && s.ready && s.diverged) add("diverged: " + s.diverged, "error");
+  else if (noticeText) add(noticeText, noticeClass);
 }
 
 function update() {
