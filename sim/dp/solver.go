@@ -166,17 +166,22 @@ func (s *Solver) optimalitySweep() float64 {
 	m, v, next, pol := s.M, s.V, s.next, s.Policy
 	A, K, gamma := m.A, m.K, s.Gamma
 	delta := 0.0
+	R, P, N := m.R, m.Prob, m.Next
 	for st := 0; st < m.S; st++ {
 		best, bestA := math.Inf(-1), 0
 		for a := 0; a < A; a++ {
 			sa := st*A + a
-			q := m.R[sa]
-			base := sa * K
-			acc := 0.0
-			for k := 0; k < K; k++ {
-				acc += m.Prob[base+k] * v[m.Next[base+k]]
+			var q float64
+			if K == 1 { // deterministic worlds: one outcome, no inner loop
+				q = R[sa] + gamma*v[N[sa]]
+			} else {
+				base := sa * K
+				acc := 0.0
+				for k := 0; k < K; k++ {
+					acc += P[base+k] * v[N[base+k]]
+				}
+				q = R[sa] + gamma*acc
 			}
-			q += gamma * acc
 			if q > best+TieTolerance {
 				best, bestA = q, a
 			} else if q > best {
