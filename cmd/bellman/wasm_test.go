@@ -1,0 +1,52 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// The same command line prints the same bytes natively and as WebAssembly
+// under node: dynamic programming, a tabular agent, and DDPG with network
+// updates (which exercises the networks' portable exp and tanh).
+func TestSameOutputUnderWasm(t *testing.T) {
+	if runtime.GOOS == "js" {
+		t.Skip("compares a native run with a js/wasm one; runs natively")
+	}
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Skip("no go command")
+	}
+	node := filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "go_js_wasm_exec")
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("no node")
+	}
+	bin := filepath.Join(t.TempDir(), "bellman.wasm")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building for js/wasm: %v\n%s", err, out)
+	}
+	for _, args := range [][]string{
+		{"solve", "--world", "maze-10x10", "--method", "pi", "--gamma", "0.95"},
+		{"train", "--world", "zhao-5x5", "--agent", "qlearning", "--steps", "3000", "--seed", "7"},
+		{"train", "--world", "cliff-4x12", "--agent", "sarsa-lambda", "--steps", "2000", "--seed", "3", "--set", "trace=replacing"},
+		{"train", "--env", "pendulum", "--agent", "td3", "--steps", "600", "--seed", "2", "--set", "learning_starts=200"},
+	} {
+		native, stderr, code := bellman(args...)
+		if code != 0 {
+			t.Fatalf("%v natively: %s", args, stderr)
+		}
+		cmd := exec.Command(node, append([]string{bin}, args...)...)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%v under node: %v", args, err)
+		}
+		if string(out) != native {
+			t.Errorf("%v: WebAssembly output differs from native\nnative: %.300s\nwasm:   %.300s", args, native, out)
+		}
+	}
+}
