@@ -366,7 +366,7 @@ func (g *Game) publish() {
 		s.AlgorithmGroups = labAlgorithmGroups
 	}
 	if ls, ok := g.scene.(*learnScene); ok {
-		ls.speed = g.speed
+		ls.speed, ls.playing = g.speed, g.playing
 	}
 	g.scene.Status(s)
 	s.Version += g.sceneSerial * 1_000_000 // a new scene has a new schema

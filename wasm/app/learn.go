@@ -22,6 +22,7 @@ type learnScene struct {
 	lastCell  int
 	movedAt   time.Time
 	speed     float64 // the game's speed, for smooth motion
+	playing   bool
 	worldFile string
 	charts    []Chart
 	avg       [2][]float64 // moving averages for the charts
@@ -66,7 +67,12 @@ func (s *learnScene) Snapshot() {
 	}
 }
 
-// Draw glides the agent between cells at slow speeds, then draws the grid.
+// fastSpeed is the speed above which the agent is not drawn: it would only
+// flicker, and the estimates are what changes visibly.
+const fastSpeed = 30
+
+// Draw glides the agent between cells at slow speeds, hides it at high
+// speeds, then draws the grid.
 func (s *learnScene) Draw(screen *ebiten.Image) {
 	d := &s.data
 	d.Move = 1
@@ -76,7 +82,12 @@ func (s *learnScene) Draw(screen *ebiten.Image) {
 			d.Move = 1
 		}
 	}
+	agent := d.Agent
+	if s.playing && (s.speed == 0 || s.speed > fastSpeed) {
+		d.Agent = -1
+	}
 	s.view.draw(screen)
+	d.Agent = agent
 }
 
 func (s *learnScene) Click(x, y float64) { s.view.click(x, y) }
