@@ -419,6 +419,20 @@ func TestPage(t *testing.T) {
 		if !strings.Contains(s.Notice, `unknown parameter "warp"`) {
 			t.Errorf("notice %q for an unknown key", s.Notice)
 		}
+		// Arguments of the wrong type are reported, never a crash.
+		for _, tc := range []struct{ js, want string }{
+			{`select("a", "b")`, "select needs a row and a column"},
+			{`speed(Infinity)`, "speed"},
+			{`set(42)`, "needs a name"},
+		} {
+			call(t, ctx, tc.js)
+			s = waitFor(t, ctx, tc.js, func(x status) bool { return x.NoticeSeq > s.NoticeSeq })
+			if !strings.Contains(s.Notice, tc.want) {
+				t.Errorf("%s: notice %q, want %q", tc.js, s.Notice, tc.want)
+			}
+		}
+		call(t, ctx, `set("warp", 1)`)
+		s = waitFor(t, ctx, "an unknown key again", func(x status) bool { return x.NoticeSeq > s.NoticeSeq })
 		line, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#status")))
 		if !strings.Contains(line, "unknown parameter") {
 			t.Errorf("status line %q does not show the error", line)

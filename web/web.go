@@ -41,6 +41,9 @@ func Build(root, dir string) error {
 		if err != nil {
 			return err
 		}
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755); err != nil {
+			return err
+		}
 		return os.WriteFile(filepath.Join(dir, p), data, 0o644)
 	}); err != nil {
 		return err
@@ -113,6 +116,10 @@ func Handler(dir string) http.Handler {
 			return
 		}
 		name := path.Clean("/" + r.URL.Path)
+		if strings.ContainsRune(name, '\\') || strings.Contains(name, "\x00") {
+			http.NotFound(w, r) // a backslash is a separator on Windows: never let it climb out
+			return
+		}
 		if strings.HasSuffix(name, "/") {
 			name += "index.html"
 		}

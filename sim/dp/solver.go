@@ -35,7 +35,7 @@ func ParseMethod(name string) (Method, error) {
 			return Method(i), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown method %q (valid: vi, pi, tpi, eval, closed)", name)
+	return 0, fmt.Errorf("unknown method %q (valid: vi, pi, tpi, eval)", name)
 }
 
 // TieTolerance is how close two action values must be to count as a tie;
@@ -122,6 +122,16 @@ func (s *Solver) Reset() {
 	clear(s.V)
 	s.Sweeps, s.Iters, s.evalRun = 0, 0, 0
 	s.Delta, s.Done, s.stable = math.Inf(1), false, false
+	if s.Method == ValueIteration {
+		s.improve()
+	}
+}
+
+// SetValues continues from the values v (len S) instead of the current
+// ones, so a parameter change goes on from what is shown. Value iteration's
+// policy becomes greedy in v, as after a sweep.
+func (s *Solver) SetValues(v []float64) {
+	copy(s.V, v)
 	if s.Method == ValueIteration {
 		s.improve()
 	}

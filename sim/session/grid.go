@@ -100,7 +100,7 @@ func algorithmKeys() string {
 func gridSchema(w grid.World, algorithm string) param.Schema {
 	rw := w.Rewards
 	reward := func(key, label string, def float64, help string) param.Spec {
-		return param.Spec{Key: key, Label: label, Min: -10, Max: 10, Step: 0.1, Default: def, Help: help}
+		return param.Spec{Key: key, Label: label, Min: math.Min(-10, def), Max: math.Max(10, def), Step: 0.1, Default: def, Help: help}
 	}
 	sc := param.Schema{
 		{Key: "gamma", Label: "discount γ", Min: 0, Max: 0.99, Step: 0.01, Default: 0.9,
@@ -113,12 +113,12 @@ func gridSchema(w grid.World, algorithm string) param.Schema {
 	for _, k := range w.Cells {
 		if k == grid.Cliff {
 			s := reward("r-cliff", "r_cliff", rw.Cliff, "reward for stepping onto the cliff (back to the start)")
-			s.Min = -200
+			s.Min = math.Min(-200, rw.Cliff)
 			sc = append(sc, s)
 			break
 		}
 	}
-	sc = append(sc, param.Spec{Key: "slip", Label: "slip p", Min: 0, Max: 0.5, Step: 0.01, Default: w.Slip,
+	sc = append(sc, param.Spec{Key: "slip", Label: "slip p", Min: 0, Max: math.Max(0.5, w.Slip), Step: 0.01, Default: w.Slip,
 		Help: "chance that a move goes sideways instead (half to each side)"})
 	if algorithm == "tpi" {
 		sc = append(sc, param.Spec{Key: "j", Label: "evaluation sweeps j", Kind: param.Int, Min: 1, Max: 100, Step: 1, Default: 3,
@@ -162,7 +162,7 @@ func (g *Grid) rebuild(fresh bool) error {
 		return err
 	}
 	if g.solver != nil && !fresh {
-		copy(s.V, g.solver.V)
+		s.SetValues(g.solver.V)
 		s.Sweeps, s.Iters = g.solver.Sweeps, g.solver.Iters
 	} else {
 		g.Deltas, g.DeltaBase = g.Deltas[:0], 0
@@ -237,7 +237,8 @@ func (g *Grid) SetAlgorithm(algorithm string) error {
 
 // Reset starts the algorithm again from v = 0.
 func (g *Grid) Reset() {
-	g.rebuild(true) // the parameters were valid when set, so this cannot fail
+	g.solver.Reset() // keeps the policy evaluated, or policy iteration's start
+	g.Deltas, g.DeltaBase = g.Deltas[:0], 0
 }
 
 // Step runs one sweep.

@@ -165,3 +165,65 @@ func TestSnapshotAllocs(t *testing.T) {
 		t.Errorf("%v allocations per step and snapshot", n)
 	}
 }
+
+// After a parameter change, value iteration's arrows are greedy in the
+// values shown, not in v = 0.
+func TestPolicyFollowsShownValues(t *testing.T) {
+	g, _ := NewGrid(zhao(t), "vi")
+	converge(t, g)
+	if _, err := g.Set("gamma", 0.89); err != nil {
+		t.Fatal(err)
+	}
+	var snap GridSnapshot
+	g.Snapshot(&snap)
+	m := g.Model
+	for s := 0; s < m.S; s++ {
+		best, bestQ := 0, math.Inf(-1)
+		for a := 0; a < m.A; a++ {
+			if q := snap.Q[s*m.A+a]; q > bestQ+1e-9 {
+				best, bestQ = a, q
+			}
+		}
+		if snap.Pi[s*m.A+best] != 1 {
+			t.Fatalf("state %d: policy %v is not greedy in the shown values (best action %d)", s, snap.Pi[s*m.A:(s+1)*m.A], best)
+		}
+	}
+}
+
+// Reset during policy evaluation keeps the policy being evaluated.
+func TestResetKeepsEvaluatedPolicy(t *testing.T) {
+	g, _ := NewGrid(zhao(t), "vi")
+	converge(t, g)
+	if err := g.SetAlgorithm("eval"); err != nil {
+		t.Fatal(err)
+	}
+	var before, after GridSnapshot
+	g.Snapshot(&before)
+	g.Reset()
+	g.Snapshot(&after)
+	for i := range before.Pi {
+		if before.Pi[i] != after.Pi[i] {
+			t.Fatalf("reset changed π at %d: %v → %v", i, before.Pi[i], after.Pi[i])
+		}
+	}
+	if after.Sweeps != 0 || len(g.Deltas) != 0 {
+		t.Error("reset kept the sweeps or the chart")
+	}
+}
+
+// Sliders span what the world file says, so loading it clamps nothing.
+func TestSchemaSpansTheWorld(t *testing.T) {
+	w, err := grid.Parse([]byte(`{"layout": ["S.CT"], "slip": 0.9, "rewards": {"target": 50, "cliff": -500}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := NewGrid(w, "vi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]float64{"slip": 0.9, "r-target": 50, "r-cliff": -500} {
+		if v := g.Value(key); v != want {
+			t.Errorf("%s = %v, want the file's %v", key, v, want)
+		}
+	}
+}

@@ -148,7 +148,7 @@ func learnSchema(w grid.World, agentName string) (param.Schema, error) {
 		Help: "seed of the random streams (the world's and the agent's): same seed, same run"})
 	rw := w.Rewards
 	reward := func(key, label string, def float64, help string) param.Spec {
-		return param.Spec{Key: key, Label: label, Min: -10, Max: 10, Step: 0.1, Default: def, Help: help}
+		return param.Spec{Key: key, Label: label, Min: math.Min(-10, def), Max: math.Max(10, def), Step: 0.1, Default: def, Help: help}
 	}
 	sc = append(sc,
 		reward("r-boundary", "r_boundary", rw.Boundary, "reward for trying to leave the grid or walk into a wall"),
@@ -158,12 +158,12 @@ func learnSchema(w grid.World, agentName string) (param.Schema, error) {
 	for _, k := range w.Cells {
 		if k == grid.Cliff {
 			s := reward("r-cliff", "r_cliff", rw.Cliff, "reward for stepping onto the cliff (back to the start)")
-			s.Min = -200
+			s.Min = math.Min(-200, rw.Cliff)
 			sc = append(sc, s)
 			break
 		}
 	}
-	sc = append(sc, param.Spec{Key: "slip", Label: "slip p", Min: 0, Max: 0.5, Step: 0.01, Default: w.Slip, Reset: true,
+	sc = append(sc, param.Spec{Key: "slip", Label: "slip p", Min: 0, Max: math.Max(0.5, w.Slip), Step: 0.01, Default: w.Slip, Reset: true,
 		Help: "chance that a move goes sideways instead (half to each side)"})
 	return sc, nil
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sync"
 
+	"bellman/sim/grid"
 	"bellman/sim/param"
 	"bellman/sim/session"
 )
@@ -27,6 +28,7 @@ type Bridge struct {
 	queue  []Command
 	status Status
 	ready  bool
+	json   string // the status as JSON, made on demand after each publish
 }
 
 // Push queues a command.
@@ -49,22 +51,39 @@ func (b *Bridge) drain(dst []Command) []Command {
 func (b *Bridge) publish(s *Status) {
 	b.mu.Lock()
 	b.status.copyFrom(s)
-	b.ready = true
+	b.ready, b.json = true, ""
 	b.mu.Unlock()
 }
 
-// StatusJSON returns the latest status as JSON.
+// StatusJSON returns the latest status as JSON, made at most once per
+// publish however often the page asks.
 func (b *Bridge) StatusJSON() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if !b.ready {
 		return `{"ready": false}`
 	}
-	data, err := json.Marshal(b.status.view())
-	if err != nil {
-		return `{"ready": false, "error": "status: ` + err.Error() + `"}`
+	if b.json == "" {
+		data, err := json.Marshal(b.status.view())
+		if err != nil {
+			msg, _ := json.Marshal("status: " + err.Error())
+			return `{"ready": false, "error": ` + string(msg) + `}`
+		}
+		b.json = string(data)
 	}
-	return string(data)
+	return b.json
+}
+
+// num is a float that JSON writes as null when it is not finite.
+type num float64
+
+// MarshalJSON writes n, or null for NaN and ±Inf.
+func (n num) MarshalJSON() ([]byte, error) {
+	x := float64(n)
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(x)
 }
 
 // ParamState is a parameter's declaration and its current value.
@@ -218,7 +237,7 @@ func (s *Status) view() any {
 	}
 	type learn struct {
 		Visits        int      `json:"visits"`
-		Trace         float64  `json:"trace"`
+		Trace         num      `json:"trace"`
 		VStar         *float64 `json:"vstar"`
 		Greedy        string   `json:"greedy"`
 		GreedyOptimal bool     `json:"greedyOptimal"`
@@ -270,20 +289,20 @@ func (s *Status) view() any {
 		in := &s.Inspect
 		sel = &inspect{Row: in.Row, Col: in.Col, Kind: in.Kind}
 		if in.State >= 0 && in.Learn {
-			sel.Learn = &learn{in.Visits, in.Trace, finite(in.VStar), actionNames[in.Greedy], in.GreedyOptimal}
+			sel.Learn = &learn{in.Visits, num(in.Trace), finite(in.VStar), grid.ActionNames[in.Greedy], in.GreedyOptimal}
 		}
 		if in.State >= 0 {
 			sel.V = finite(in.V)
 			for a := 0; a < s.A; a++ {
 				sel.Actions = append(sel.Actions, action{
-					Name: actionNames[a], Q: finite(in.Q[a]), Pi: in.Pi[a],
+					Name: grid.ActionNames[a], Q: finite(in.Q[a]), Pi: in.Pi[a],
 					Outcomes: append([]session.Outcome(nil), in.Out[a][:in.NOut[a]]...),
 				})
 			}
 		}
 	}
 	return map[string]any{
-		"ready": true, "scene": s.Scene, "frame": s.Frame, "playing": s.Playing, "speed": s.Speed,
+		"ready": true, "scene": s.Scene, "frame": s.Frame, "playing": s.Playing, "speed": num(s.Speed),
 		"world": s.World, "algorithm": s.Algorithm, "worldGroups": s.WorldGroups, "algorithmGroups": s.AlgorithmGroups,
 		"version": s.Version, "params": s.Params,
 		"sweeps": s.Sweeps, "iterations": s.Iterations, "delta": finite(s.Delta), "converged": s.Converged,
@@ -295,5 +314,3 @@ func (s *Status) view() any {
 		"geom": s.Geom, "worldFile": s.WorldFile, "startup": s.Startup, "diverged": s.Diverged,
 	}
 }
-
-var actionNames = [5]string{"up", "right", "down", "left", "stay"}

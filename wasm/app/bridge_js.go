@@ -3,6 +3,7 @@
 package app
 
 import (
+	"fmt"
 	"math"
 	"syscall/js"
 )
@@ -13,34 +14,7 @@ func (b *Bridge) install() {
 	api := js.Global().Get("Object").New()
 	push := func(op string) js.Func {
 		return js.FuncOf(func(this js.Value, args []js.Value) any {
-			c := Command{Op: op}
-			if len(args) > 0 {
-				switch args[0].Type() {
-				case js.TypeString:
-					c.Key = args[0].String()
-				case js.TypeNumber:
-					c.Value = args[0].Float()
-				}
-			}
-			if len(args) > 1 {
-				switch args[1].Type() {
-				case js.TypeNumber:
-					c.Value = args[1].Float()
-				case js.TypeBoolean:
-					c.Value = 0
-					if args[1].Bool() {
-						c.Value = 1
-					}
-				case js.TypeString:
-					c.Value = math.NaN() // a string where a number belongs: clamped to the default and reported
-				default:
-					c.Value = math.NaN()
-				}
-			}
-			if op == "select" && len(args) > 1 {
-				c.Row, c.Col = int(args[0].Float()), int(args[1].Float())
-			}
-			b.Push(c)
+			b.Push(command(op, args))
 			return nil
 		})
 	}
@@ -76,13 +50,63 @@ func (b *Bridge) install() {
 		return nil
 	}))
 	js.Global().Set("bellman", api)
-	if parent := js.Global().Get("parent"); parent.Truthy() {
-		// Tell the page around the iframe that the game is ready.
-		defer func() { recover() }() // a cross-origin parent cannot be reached; the page polls anyway
-		if f := parent.Get("bellmanReady"); f.Type() == js.TypeFunction {
-			f.Invoke()
+}
+
+// command turns a call from the page into a command. Arguments of the
+// wrong type never panic: a value that should be a number becomes NaN
+// (clamped and reported by the game), other mistakes a "bad" command whose
+// message the status line shows.
+func command(op string, args []js.Value) (c Command) {
+	defer func() {
+		if r := recover(); r != nil {
+			c = Command{Op: "bad", Key: fmt.Sprintf("bellman.%s: %v", op, r)}
 		}
+	}()
+	number := func(i int) float64 {
+		if i >= len(args) {
+			return math.NaN()
+		}
+		switch args[i].Type() {
+		case js.TypeNumber:
+			return args[i].Float()
+		case js.TypeBoolean:
+			if args[i].Bool() {
+				return 1
+			}
+			return 0
+		}
+		return math.NaN()
 	}
+	str := func(i int) (string, bool) {
+		if i >= len(args) || args[i].Type() != js.TypeString {
+			return "", false
+		}
+		return args[i].String(), true
+	}
+	c.Op = op
+	switch op {
+	case "set", "layer":
+		key, ok := str(0)
+		if !ok {
+			return Command{Op: "bad", Key: "bellman." + op + " needs a name first, e.g. " + op + `("gamma", 0.5)`}
+		}
+		c.Key, c.Value = key, number(1)
+	case "world", "load", "algorithm":
+		key, ok := str(0)
+		if !ok {
+			return Command{Op: "bad", Key: "bellman." + op + " needs a name (a string)"}
+		}
+		c.Key = key
+	case "speed":
+		c.Value = number(0)
+	case "select":
+		r, col := number(0), number(1)
+		if math.IsNaN(r) || math.IsNaN(col) || math.IsInf(r, 0) || math.IsInf(col, 0) {
+			return Command{Op: "bad", Key: "bellman.select needs a row and a column (numbers)"}
+		}
+		c.Row, c.Col = int(r), int(col)
+	}
+	return c
 }
 
 // pageNow returns the page's clock, performance.now(), in milliseconds.

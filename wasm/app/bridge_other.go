@@ -5,5 +5,5 @@ package app
 // install does nothing outside the browser.
 func (b *Bridge) install() {}
 
-// now returns milliseconds since start; outside the browser there is no page clock.
+// pageNow returns 0: outside the browser there is no page clock.
 func pageNow() float64 { return 0 }

@@ -40,15 +40,11 @@ type controlScene struct {
 	labelVal [6]float64
 }
 
-func newControlScene(sess *session.Control) *controlScene {
-	s := &controlScene{sess: sess}
-	sess.RefreshHeatmaps()
-	return s
-}
+func newControlScene(sess *session.Control) *controlScene { return &controlScene{sess: sess} }
 
 func (s *controlScene) Step()              { s.sess.Step() }
 func (s *controlScene) Busy() bool         { return true }
-func (s *controlScene) Reset()             { s.sess.Reset(); s.sess.RefreshHeatmaps() }
+func (s *controlScene) Reset()             { s.sess.Reset() }
 func (s *controlScene) Click(x, y float64) {}
 
 // Snapshot refreshes the heatmaps a few times per second while learning
@@ -64,22 +60,17 @@ func (s *controlScene) Snapshot() {
 func (s *controlScene) Apply(c Command) (string, error) {
 	switch c.Op {
 	case "set":
-		note, err := s.sess.Set(c.Key, c.Value)
-		s.sess.RefreshHeatmaps()
-		return note, err
+		return s.sess.Set(c.Key, c.Value)
 	case "world":
-		err := s.sess.SetEnv(c.Key)
-		s.sess.RefreshHeatmaps()
+		if err := s.sess.SetEnv(c.Key); err != nil {
+			return "", err
+		}
 		s.vscale = 0
-		return "environment " + c.Key, err
+		return "environment " + c.Key, nil
 	case "algorithm":
-		err := s.sess.SetAgent(c.Key)
-		s.sess.RefreshHeatmaps()
-		return "", err
+		return "", s.sess.SetAgent(c.Key)
 	case "layer", "select":
 		return "", nil
-	case "load":
-		return "", fmt.Errorf("a world file is a grid world: pick a grid world first")
 	}
 	return "", fmt.Errorf("unknown command %q", c.Op)
 }
@@ -96,10 +87,10 @@ func (s *controlScene) Status(st *Status) {
 	}
 	st.Sweeps, st.Iterations, st.Converged, st.Delta = sn.Steps, sn.Episodes, false, math.NaN()
 	st.Control = ControlStatus{
-		Steps: sn.Steps, Updates: sn.Updates, Episodes: sn.Episodes, EpisodeReturn: sn.EpisodeReturn,
-		EpisodeLength: sn.EpisodeLength, LastReturn: sn.LastReturn, ReplayLen: sn.ReplayLen, ReplayCap: sn.ReplayCap,
-		Sigma: sn.Sigma, Learning: sn.Learning, HeatmapStep: sn.HeatmapStep,
-		ValueMin: sn.ValueMin, ValueMax: sn.ValueMax,
+		Steps: sn.Steps, Updates: sn.Updates, Episodes: sn.Episodes, EpisodeReturn: num(sn.EpisodeReturn),
+		EpisodeLength: sn.EpisodeLength, LastReturn: num(sn.LastReturn), ReplayLen: sn.ReplayLen, ReplayCap: sn.ReplayCap,
+		Sigma: num(sn.Sigma), Learning: sn.Learning, HeatmapStep: sn.HeatmapStep,
+		ValueMin: num(sn.ValueMin), ValueMax: num(sn.ValueMax),
 	}
 	st.Rows, st.Cols, st.A = 0, 0, 0
 	st.State, st.V, st.Kinds, st.Layers, st.Selected, st.WorldFile = st.State[:0], st.V[:0], st.Kinds[:0], nil, false, ""
@@ -126,19 +117,19 @@ func (s *controlScene) Status(st *Status) {
 
 // ControlStatus is a control scene's progress for the status line and tests.
 type ControlStatus struct {
-	Steps         int     `json:"steps"`
-	Updates       int     `json:"updates"`
-	Episodes      int     `json:"episodes"`
-	EpisodeReturn float64 `json:"episodeReturn"`
-	EpisodeLength int     `json:"episodeLength"`
-	LastReturn    float64 `json:"lastReturn"`
-	ReplayLen     int     `json:"replayLen"`
-	ReplayCap     int     `json:"replayCap"`
-	Sigma         float64 `json:"sigma"`
-	Learning      bool    `json:"learning"`
-	HeatmapStep   int     `json:"heatmapStep"`
-	ValueMin      float64 `json:"valueMin"`
-	ValueMax      float64 `json:"valueMax"`
+	Steps         int  `json:"steps"`
+	Updates       int  `json:"updates"`
+	Episodes      int  `json:"episodes"`
+	EpisodeReturn num  `json:"episodeReturn"`
+	EpisodeLength int  `json:"episodeLength"`
+	LastReturn    num  `json:"lastReturn"`
+	ReplayLen     int  `json:"replayLen"`
+	ReplayCap     int  `json:"replayCap"`
+	Sigma         num  `json:"sigma"`
+	Learning      bool `json:"learning"`
+	HeatmapStep   int  `json:"heatmapStep"`
+	ValueMin      num  `json:"valueMin"`
+	ValueMax      num  `json:"valueMax"`
 }
 
 // Draw lays out the animated environment above and the two heatmaps side
@@ -372,8 +363,7 @@ func (s *controlScene) drawHeatmap(screen *ebiten.Image, value bool, x, y, sz, f
 	op.GeoM.Translate(-0.5, -0.5)
 	op.GeoM.Scale(sz/float64(G-1), sz/float64(G-1))
 	op.GeoM.Translate(x, y)
-	sub := (*img).SubImage((*img).Bounds()).(*ebiten.Image)
-	screen.DrawImage(sub, &op)
+	screen.DrawImage(*img, &op)
 
 	pl := sn.Plane
 	U := func(u float64) float32 { return float32(x + (u-pl.XMin)/(pl.XMax-pl.XMin)*sz) }

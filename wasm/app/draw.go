@@ -137,7 +137,8 @@ func (m *mesh) flush(dst *ebiten.Image, aa bool) {
 func drawText(dst *ebiten.Image, s string, face text.Face, x, y float64, c color.RGBA) {
 	op := text.DrawOptions{}
 	op.GeoM.Translate(x, y)
-	op.ColorScale.ScaleWithColor(c)
+	// Scale with plain floats: ScaleWithColor would box c on every call.
+	op.ColorScale.Scale(float32(c.R)/255, float32(c.G)/255, float32(c.B)/255, float32(c.A)/255)
 	op.PrimaryAlign = text.AlignCenter
 	op.SecondaryAlign = text.AlignCenter
 	text.Draw(dst, s, face, &op)

@@ -1,7 +1,9 @@
 package app
 
 import (
+	"errors"
 	"fmt"
+	"image/color"
 	"math"
 	"time"
 
@@ -174,8 +176,8 @@ func (g *Game) switchScene(c Command) (bool, string, error) {
 		}
 		next, speed = lab, labSpeed
 	case c.Op == "world" && isControlEnv(c.Key):
-		if cs, ok := g.scene.(*controlScene); ok {
-			return true, "", cs.sess.SetEnv(c.Key)
+		if _, ok := g.scene.(*controlScene); ok {
+			return false, "", nil // the control scene switches tasks itself
 		}
 		sess, err := session.NewControl(c.Key, "ddpg", 1)
 		if err != nil {
@@ -270,12 +272,15 @@ func (g *Game) apply(c Command) {
 		g.scene.Reset()
 		g.acc = 0
 		note = "reset"
+	case "bad":
+		err = errors.New(c.Key)
 	case "click":
 		g.scene.Click(c.Value, float64(c.Row)) // screen pixels
 	case "speed":
-		g.speed = c.Value
-		if math.IsNaN(g.speed) || g.speed < 0 {
-			note, g.speed = fmt.Sprintf("speed %v is not valid; set to %d per second", c.Value, DefaultSpeed), DefaultSpeed
+		if v := c.Value; math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			err = fmt.Errorf("speed %v is not a number of steps per second (0 for as fast as possible); kept %v", v, g.speed)
+		} else {
+			g.speed = v
 		}
 	default:
 		var done bool
@@ -385,7 +390,7 @@ func (g *Game) publish() {
 // Draw draws the scene from its snapshot.
 func (g *Game) Draw(screen *ebiten.Image) {
 	start := time.Now()
-	screen.Fill(colBackground)
+	screen.Fill(background)
 	g.scene.Draw(screen)
 	g.frames++
 	if g.frames == 1 {
@@ -395,6 +400,10 @@ func (g *Game) Draw(screen *ebiten.Image) {
 	g.spent = 0
 	g.drawMs = ema(g.drawMs, float64(time.Since(start).Microseconds())/1000)
 }
+
+// background is colBackground as an interface value made once: Fill would
+// box the colour on every frame.
+var background color.Color = colBackground
 
 // LayoutF uses the device's pixels for crisp lines and text.
 func (g *Game) LayoutF(w, h float64) (float64, float64) {

@@ -38,6 +38,7 @@ func newDPScene(sess *session.Grid, layers []layer) *dpScene {
 	}
 	s.view.d = &s.data
 	s.data.Agent = -1
+	s.view.reset(sess.World)
 	return s
 }
 
@@ -85,15 +86,19 @@ func (s *dpScene) Apply(c Command) (string, error) {
 
 func (s *dpScene) worldChanged(w grid.World) {
 	s.worldFile = ""
-	s.view.selected = false
-	s.view.scale = 0 // a new world's range replaces the old at once
-	s.view.setLayer("numbers", w.Rows <= numbersMaxSide && w.Cols <= numbersMaxSide)
+	s.view.reset(w)
 }
+
+// maxWorldFile bounds a world file loaded from the page.
+const maxWorldFile = 1 << 20
 
 // worldFor reads the world of a world or load command.
 func worldFor(c Command) (grid.World, error) {
 	if c.Op == "world" {
 		return assets.World(c.Key)
+	}
+	if len(c.Key) > maxWorldFile {
+		return grid.World{}, fmt.Errorf("world file: %d bytes, more than %d", len(c.Key), maxWorldFile)
 	}
 	w, err := grid.Parse([]byte(c.Key))
 	if err == nil && w.Name == "" {
@@ -178,15 +183,16 @@ func gridStatus(st *Status, v *gridView) {
 	st.Scale = v.scale
 	st.Layers = v.layers
 	st.Geom = Geom{v.ox, v.oy, v.cs}
+	if v.selR >= w.Rows || v.selC >= w.Cols || v.selR < 0 || v.selC < 0 {
+		v.selected = false // a selection made on a world since replaced
+	}
 	st.Selected = v.selected
 	if !v.selected {
 		return
 	}
 	in := &st.Inspect
-	in.Row, in.Col = v.selR, v.selC
-	in.Kind = w.Kind(v.selR, v.selC).String()
+	*in = Inspect{Row: v.selR, Col: v.selC, Kind: w.Kind(v.selR, v.selC).String()}
 	in.State = d.State[v.selR*w.Cols+v.selC]
-	in.NOut = [5]int{}
 	if in.State < 0 {
 		return
 	}

@@ -60,8 +60,17 @@ type gridView struct {
 	arrows     mesh // policy arrows and stay rings
 	labels     []string
 	labelVal   []float64
+	labelPrec  int
 	legendVal  [2]float64
 	legendText [2]string
+}
+
+// reset prepares the view for a new world: no selection, the colour range
+// taken afresh, numbers shown only where cells are large enough.
+func (s *gridView) reset(w grid.World) {
+	s.selected = false
+	s.scale = 0
+	s.setLayer("numbers", w.Rows <= numbersMaxSide && w.Cols <= numbersMaxSide)
 }
 
 // on reports whether a layer is shown.
@@ -407,6 +416,10 @@ func (s *gridView) drawNumbers(screen *ebiten.Image, ox, oy, cs float64) {
 	prec := 1
 	if cs >= 60 {
 		prec = 2
+	}
+	if prec != s.labelPrec {
+		s.labelPrec = prec
+		clear(s.labels) // formatted at the other precision
 	}
 	qs := s.on("q")
 	faceV, _ := fontFace(cs * 0.2)

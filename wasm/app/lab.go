@@ -56,8 +56,6 @@ func (s *labScene) Apply(c Command) (string, error) {
 		return note, err
 	case "world", "algorithm", "layer", "select":
 		return "", nil
-	case "load":
-		return "", fmt.Errorf("a world file is a grid world: pick a grid world first")
 	}
 	return "", fmt.Errorf("unknown command %q", c.Op)
 }

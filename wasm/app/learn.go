@@ -19,18 +19,18 @@ type learnScene struct {
 	data gridData
 	view gridView
 
-	lastCell  int
 	movedAt   time.Time
 	speed     float64 // the game's speed, for smooth motion
 	playing   bool
 	worldFile string
 	charts    []Chart
-	avg       [2][]float64 // moving averages for the charts
 }
 
 func newLearnScene(sess *session.Learn) *learnScene {
-	s := &learnScene{sess: sess, lastCell: -1}
+	s := &learnScene{sess: sess}
 	s.view.d = &s.data
+	s.data.Agent, s.data.From = -1, -1
+	defer s.view.reset(sess.World)
 	s.view.layers = []layer{
 		{"values", "values v(s) = max q as colour", true},
 		{"numbers", "numbers", true},
@@ -58,7 +58,9 @@ func (s *learnScene) Snapshot() {
 	d.Trail, d.Visits, d.Traces, d.Optimal = sn.Trail, sn.Visits, sn.Traces, sn.GreedyOptimal
 	d.Terminal = sn.EpisodeDone
 	if sn.Cell != d.Agent {
-		d.From = d.Agent
+		// Glide from the previous cell of this episode; a new episode's
+		// start is a jump.
+		d.From = -1
 		if len(sn.Trail) >= 2 && sn.EpisodeStep > 0 {
 			d.From = sn.Trail[len(sn.Trail)-2]
 		}
@@ -106,9 +108,7 @@ func (s *learnScene) Apply(c Command) (string, error) {
 			return "", err
 		}
 		s.worldFile = ""
-		s.view.selected = false
-		s.view.scale = 0
-		s.view.setLayer("numbers", w.Rows <= numbersMaxSide && w.Cols <= numbersMaxSide)
+		s.view.reset(w)
 		return "world " + w.Name, nil
 	case "algorithm":
 		return "", s.sess.SetAgent(c.Key)
@@ -134,8 +134,8 @@ func (s *learnScene) Status(st *Status) {
 	st.Sweeps, st.Iterations, st.Converged = sn.Steps, sn.Episode, false
 	st.Delta = math.NaN()
 	st.Learn = LearnStatus{
-		Episode: sn.Episode, EpisodeStep: sn.EpisodeStep, Return: sn.Return, Steps: sn.Steps,
-		Epsilon: sn.Epsilon, Optimal: sn.OptimalShare, Gap: sn.Gap, GapStep: sn.GapStep,
+		Episode: sn.Episode, EpisodeStep: sn.EpisodeStep, Return: num(sn.Return), Steps: sn.Steps,
+		Epsilon: num(sn.Epsilon), Optimal: num(sn.OptimalShare), Gap: num(sn.Gap), GapStep: sn.GapStep,
 	}
 	if s.worldFile == "" {
 		s.worldFile = worldFileOf(g.World)
@@ -187,12 +187,12 @@ func (s *learnScene) publishCharts(st *Status) {
 
 // LearnStatus is a learning scene's progress for the status line.
 type LearnStatus struct {
-	Episode     int     `json:"episode"`
-	EpisodeStep int     `json:"episodeStep"`
-	Return      float64 `json:"return"`
-	Steps       int     `json:"steps"`
-	Epsilon     float64 `json:"epsilon"`
-	Optimal     float64 `json:"optimal"`
-	Gap         float64 `json:"gap"`
-	GapStep     int     `json:"gapStep"`
+	Episode     int `json:"episode"`
+	EpisodeStep int `json:"episodeStep"`
+	Return      num `json:"return"`
+	Steps       int `json:"steps"`
+	Epsilon     num `json:"epsilon"`
+	Optimal     num `json:"optimal"`
+	Gap         num `json:"gap"`
+	GapStep     int `json:"gapStep"`
 }

@@ -423,7 +423,10 @@ function update() {
   }
   let s;
   try { s = JSON.parse(api.status()); } catch (e) { show("error: " + e, "error"); return; }
-  if (!s.ready) return;
+  if (!s.ready) {
+    if (s.error && noticeText !== "error: " + s.error) show("error: " + s.error, "error");
+    return;
+  }
   status = s;
   for (const g of s.algorithmGroups) for (const a of g.items) ALGO_LABEL[a.key] = a.label;
   buildPickers(s);
@@ -465,7 +468,9 @@ function saveHash() {
   setTimeout(() => {
     if (!status) return;
     const q = new URLSearchParams();
-    q.set("world", status.world);
+    // A world loaded from a file has no name the address could bring back.
+    const builtIn = status.worldGroups.some((g) => g.items.some((i) => i.key === status.world));
+    if (builtIn) q.set("world", status.world);
     q.set("algorithm", status.algorithm);
     for (const p of status.params) if (p.value !== p.default) q.set(p.key, String(p.value));
     history.replaceState(null, "", "#" + q.toString());
@@ -494,11 +499,9 @@ function startFromHash() {
 $("play").addEventListener("click", () => call("toggle"));
 $("step").addEventListener("click", () => call("step"));
 $("reset").addEventListener("click", () => call("reset"));
-$("world-load").addEventListener("click", () => {
-  const text = $("world-text");
-  text.dataset.file = "";
-  call("load", text.value);
-});
+// A successful load changes the world file the game reports, which then
+// replaces the text; a failed one leaves the person's edits in place.
+$("world-load").addEventListener("click", () => call("load", $("world-text").value));
 $("speed").addEventListener("input", (e) => {
   const s = speedFromSlider(e.target.value);
   $("speed-out").textContent = speedText(s);
@@ -506,7 +509,9 @@ $("speed").addEventListener("input", (e) => {
 });
 document.addEventListener("keydown", (e) => {
   const t = e.target;
-  if (t && (t.tagName === "SELECT" || (t.tagName === "INPUT" && t.type !== "range" && t.type !== "checkbox"))) return;
+  if (t && (t.tagName === "SELECT" || t.tagName === "TEXTAREA" || t.isContentEditable ||
+            (t.tagName === "INPUT" && t.type !== "range" && t.type !== "checkbox"))) return;
+  if (e.key === " " && t && (t.tagName === "BUTTON" || t.tagName === "SUMMARY")) return; // space presses it
   if (e.ctrlKey || e.metaKey || e.altKey) return;
   if (e.key === " ") { call("toggle"); e.preventDefault(); }
   else if (e.key === "s") call("step");
