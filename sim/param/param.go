@@ -159,3 +159,22 @@ func (v Values) Get(key string, def float64) float64 {
 	}
 	return def
 }
+
+// Clamp finds key's spec and clamps value into its range, as every session
+// does for a value from a slider, the URL or the page's bridge. The note
+// says what was changed (empty if nothing was); an unknown key is an error
+// that lists the valid keys.
+func (sc Schema) Clamp(key string, value float64) (s Spec, v float64, note string, err error) {
+	s, ok := sc.Find(key)
+	if !ok {
+		return s, 0, "", fmt.Errorf("unknown parameter %q (valid: %v)", key, sc.Keys())
+	}
+	v = s.Clamp(value)
+	switch {
+	case math.IsNaN(value):
+		note = fmt.Sprintf("%s: not a number, set to %s", s.Label, Format(v))
+	case v != value:
+		note = fmt.Sprintf("%s: %s is out of range, clamped to %s", s.Label, Format(value), Format(v))
+	}
+	return s, v, note, nil
+}

@@ -57,3 +57,24 @@ func TestSet(t *testing.T) {
 		}
 	}
 }
+
+func TestSchemaClamp(t *testing.T) {
+	for _, tc := range []struct {
+		key   string
+		in    float64
+		want  float64
+		note  string
+		isErr bool
+	}{
+		{"gamma", 0.5, 0.5, "", false},
+		{"gamma", 3, 0.999, "discount γ: 3 is out of range, clamped to 0.999", false},
+		{"gamma", math.NaN(), 0.9, "discount γ: not a number, set to 0.9", false},
+		{"n", 2.4, 2, "steps n: 2.4 is out of range, clamped to 2", false},
+		{"warp", 1, 0, "", true},
+	} {
+		_, v, note, err := schema.Clamp(tc.key, tc.in)
+		if (err != nil) != tc.isErr || v != tc.want || note != tc.note {
+			t.Errorf("Clamp(%s, %v) = %v, %q, %v; want %v, %q", tc.key, tc.in, v, note, err, tc.want, tc.note)
+		}
+	}
+}

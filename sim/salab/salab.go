@@ -151,13 +151,9 @@ func (c Config) Values() param.Values {
 // an error.
 func (l *Lab) SetParam(key string, value float64) (note string, err error) {
 	sc := Schema()
-	s, ok := sc.Find(key)
-	if !ok {
-		return "", fmt.Errorf("unknown parameter %q (valid: %v)", key, sc.Keys())
-	}
-	v := s.Clamp(value)
-	if v != value {
-		note = fmt.Sprintf("%s: %s is out of range, clamped to %s", s.Label, param.Format(value), param.Format(v))
+	_, v, note, err := sc.Clamp(key, value)
+	if err != nil {
+		return "", err
 	}
 	vals := l.Config.Values()
 	vals[key] = v

@@ -307,16 +307,9 @@ func (c *Control) Values() param.Values {
 // is an error, and so is a combination that cannot be built, which leaves
 // the value unchanged.
 func (c *Control) Set(key string, value float64) (note string, err error) {
-	s, ok := c.schema.Find(key)
-	if !ok {
-		return "", fmt.Errorf("unknown parameter %q (valid: %v)", key, c.schema.Keys())
-	}
-	v := s.Clamp(value)
-	if v != value {
-		note = fmt.Sprintf("%s: %s is out of range, clamped to %s", s.Label, param.Format(value), param.Format(v))
-		if math.IsNaN(value) {
-			note = fmt.Sprintf("%s: not a number, set to %s", s.Label, param.Format(v))
-		}
+	s, v, note, err := c.schema.Clamp(key, value)
+	if err != nil {
+		return "", err
 	}
 	old := c.vals[key]
 	if old == v {

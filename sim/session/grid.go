@@ -189,16 +189,9 @@ func (g *Grid) Values() param.Values {
 // Set changes one parameter. Values out of range are clamped; the returned
 // note says so (or is empty). An unknown key is an error.
 func (g *Grid) Set(key string, value float64) (note string, err error) {
-	s, ok := g.schema.Find(key)
-	if !ok {
-		return "", fmt.Errorf("unknown parameter %q (valid: %v)", key, g.schema.Keys())
-	}
-	v := s.Clamp(value)
-	if v != value {
-		note = fmt.Sprintf("%s: %s is out of range, clamped to %s", s.Label, param.Format(value), param.Format(v))
-		if math.IsNaN(value) {
-			note = fmt.Sprintf("%s: not a number, set to %s", s.Label, param.Format(v))
-		}
+	s, v, note, err := g.schema.Clamp(key, value)
+	if err != nil {
+		return "", err
 	}
 	if g.vals[key] == v {
 		return note, nil

@@ -1,7 +1,6 @@
 package session
 
 import (
-	"fmt"
 	"math"
 
 	"bellman/sim/agent"
@@ -245,16 +244,9 @@ func (l *Learn) Values() param.Values {
 // next step: the agent keeps what it learned (new rewards are learned
 // anew; a new γ also moves the optimum it is measured against).
 func (l *Learn) Set(key string, value float64) (note string, err error) {
-	s, ok := l.schema.Find(key)
-	if !ok {
-		return "", fmt.Errorf("unknown parameter %q (valid: %v)", key, l.schema.Keys())
-	}
-	v := s.Clamp(value)
-	if v != value {
-		note = fmt.Sprintf("%s: %s is out of range, clamped to %s", s.Label, param.Format(value), param.Format(v))
-		if math.IsNaN(value) {
-			note = fmt.Sprintf("%s: not a number, set to %s", s.Label, param.Format(v))
-		}
+	s, v, note, err := l.schema.Clamp(key, value)
+	if err != nil {
+		return "", err
 	}
 	old, had := l.vals[key]
 	if had && old == v {
