@@ -173,6 +173,8 @@ func (sc Schema) Clamp(key string, value float64) (s Spec, v float64, note strin
 	switch {
 	case math.IsNaN(value):
 		note = fmt.Sprintf("%s: not a number, set to %s", s.Label, Format(v))
+	case v != value && value >= s.Min && value <= s.Max:
+		note = fmt.Sprintf("%s: %s is not a whole number, rounded to %s", s.Label, Format(value), Format(v))
 	case v != value:
 		note = fmt.Sprintf("%s: %s is out of range, clamped to %s", s.Label, Format(value), Format(v))
 	}

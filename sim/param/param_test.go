@@ -69,7 +69,8 @@ func TestSchemaClamp(t *testing.T) {
 		{"gamma", 0.5, 0.5, "", false},
 		{"gamma", 3, 0.999, "discount γ: 3 is out of range, clamped to 0.999", false},
 		{"gamma", math.NaN(), 0.9, "discount γ: not a number, set to 0.9", false},
-		{"n", 2.4, 2, "steps n: 2.4 is out of range, clamped to 2", false},
+		{"n", 2.4, 2, "steps n: 2.4 is not a whole number, rounded to 2", false},
+		{"n", 12, 10, "steps n: 12 is out of range, clamped to 10", false},
 		{"warp", 1, 0, "", true},
 	} {
 		_, v, note, err := schema.Clamp(tc.key, tc.in)
