@@ -57,36 +57,45 @@ func (s *dpScene) Snapshot() {
 func (s *dpScene) Draw(screen *ebiten.Image) { s.view.draw(screen) }
 func (s *dpScene) Click(x, y float64)        { s.view.click(x, y) }
 
-// Apply handles set, load, layer and select; world and algorithm changes
-// that stay within grid worlds and planning.
+// Apply handles what every grid scene does (applyGrid) and the algorithm.
 func (s *dpScene) Apply(c Command) (string, error) {
+	if c.Op == "algorithm" {
+		return "", s.sess.SetAlgorithm(c.Key)
+	}
+	return applyGrid(s.sess, &s.view, &s.worldFile, c)
+}
+
+// gridSession is what the grid scenes' sessions have in common.
+type gridSession interface {
+	Set(key string, value float64) (string, error)
+	SetWorld(w grid.World) error
+}
+
+// applyGrid handles the commands of any grid scene: set, world, load,
+// layer and select. A change of parameters or world drops the cached world
+// file.
+func applyGrid(sess gridSession, v *gridView, worldFile *string, c Command) (string, error) {
 	switch c.Op {
 	case "set":
-		s.worldFile = ""
-		return s.sess.Set(c.Key, c.Value)
+		*worldFile = ""
+		return sess.Set(c.Key, c.Value)
 	case "world", "load":
 		w, err := worldFor(c)
 		if err != nil {
 			return "", err
 		}
-		if err := s.sess.SetWorld(w); err != nil {
+		if err := sess.SetWorld(w); err != nil {
 			return "", err
 		}
-		s.worldChanged(w)
+		*worldFile = ""
+		v.reset(w)
 		return "world " + w.Name, nil
-	case "algorithm":
-		return "", s.sess.SetAlgorithm(c.Key)
 	case "layer":
-		return applyLayer(&s.view, c)
+		return applyLayer(v, c)
 	case "select":
-		return applySelect(&s.view, c)
+		return applySelect(v, c)
 	}
 	return "", fmt.Errorf("unknown command %q", c.Op)
-}
-
-func (s *dpScene) worldChanged(w grid.World) {
-	s.worldFile = ""
-	s.view.reset(w)
 }
 
 // maxWorldFile bounds a world file loaded from the page.

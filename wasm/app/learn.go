@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"math"
 	"time"
 
@@ -94,30 +93,12 @@ func (s *learnScene) Draw(screen *ebiten.Image) {
 
 func (s *learnScene) Click(x, y float64) { s.view.click(x, y) }
 
+// Apply handles what every grid scene does (applyGrid) and the agent.
 func (s *learnScene) Apply(c Command) (string, error) {
-	switch c.Op {
-	case "set":
-		s.worldFile = ""
-		return s.sess.Set(c.Key, c.Value)
-	case "world", "load":
-		w, err := worldFor(c)
-		if err != nil {
-			return "", err
-		}
-		if err := s.sess.SetWorld(w); err != nil {
-			return "", err
-		}
-		s.worldFile = ""
-		s.view.reset(w)
-		return "world " + w.Name, nil
-	case "algorithm":
+	if c.Op == "algorithm" {
 		return "", s.sess.SetAgent(c.Key)
-	case "layer":
-		return applyLayer(&s.view, c)
-	case "select":
-		return applySelect(&s.view, c)
 	}
-	return "", fmt.Errorf("unknown command %q", c.Op)
+	return applyGrid(s.sess, &s.view, &s.worldFile, c)
 }
 
 // Status fills in the agent's progress, parameters, estimates, curves and
