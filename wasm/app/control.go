@@ -366,9 +366,31 @@ func (s *controlScene) drawHeatmap(screen *ebiten.Image, value bool, x, y, sz, f
 	screen.DrawImage(*img, &op)
 
 	pl := sn.Plane
-	U := func(u float64) float32 { return float32(x + (u-pl.XMin)/(pl.XMax-pl.XMin)*sz) }
-	V := func(v float64) float32 { return float32(y + (pl.YMax-v)/(pl.YMax-pl.YMin)*sz) }
+	// Points outside the plane (a pole past its limit, say) are drawn on
+	// its edge.
+	clamp := func(t float64) float64 { return math.Max(0, math.Min(1, t)) }
+	U := func(u float64) float32 { return float32(x + clamp((u-pl.XMin)/(pl.XMax-pl.XMin))*sz) }
+	V := func(v float64) float32 { return float32(y + clamp((pl.YMax-v)/(pl.YMax-pl.YMin))*sz) }
 	mk := &s.marks
+	// The point mass's regions, outlined over its x × y plane.
+	if pm := sn.PointMass; pm != nil {
+		outline := func(r control.Region, col color.RGBA) {
+			if r.Shape == control.CircleShape {
+				mk.ring(U(r.CX), V(r.CY), float32(r.R/(pl.XMax-pl.XMin)*sz), 1.5, col)
+				return
+			}
+			x0, y0, x1, y1 := U(r.X0), V(r.Y1), U(r.X1), V(r.Y0)
+			mk.line(x0, y0, x1, y0, 1.5, col)
+			mk.line(x1, y0, x1, y1, 1.5, col)
+			mk.line(x1, y1, x0, y1, 1.5, col)
+			mk.line(x0, y1, x0, y0, 1.5, col)
+		}
+		for _, r := range pm.Forbidden {
+			mk.room(screen, 16, true)
+			outline(r, colWall)
+		}
+		outline(pm.Target, colTarget)
+	}
 	// Arrows of the point mass's 2D policy.
 	if !value && sn.ActDim == 2 {
 		for j := 2; j < G; j += 4 {
