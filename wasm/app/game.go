@@ -70,8 +70,6 @@ type Game struct {
 	notice       string
 	noticeSeq    int
 	status       Status
-	width        float64
-	height       float64
 	dirty        bool // the state changed since the last snapshot
 	sceneSerial  int  // scenes switched to so far
 	diverged     bool // divergence was reported and the run paused
@@ -104,7 +102,7 @@ func NewGame() (*Game, error) {
 		return nil, err
 	}
 	g := &Game{bridge: &Bridge{}, playing: true, speed: DefaultSpeed, dirty: true}
-	g.scene = newDPScene(sess, nil)
+	g.scene = newDPScene(sess)
 	g.scene.Snapshot()
 	return g, nil
 }
@@ -196,7 +194,7 @@ func (g *Game) switchScene(c Command) (bool, string, error) {
 		if err != nil {
 			return true, "", err
 		}
-		next, speed = newDPScene(sess, nil), DefaultSpeed
+		next, speed = newDPScene(sess), DefaultSpeed
 	case c.Op == "algorithm" && isLearnAgent(c.Key):
 		dp, ok := g.scene.(*dpScene)
 		if !ok {
@@ -216,7 +214,7 @@ func (g *Game) switchScene(c Command) (bool, string, error) {
 		if err != nil {
 			return true, "", err
 		}
-		next, speed = newDPScene(sess, nil), DefaultSpeed
+		next, speed = newDPScene(sess), DefaultSpeed
 	default:
 		return false, "", nil
 	}
@@ -408,8 +406,7 @@ var background color.Color = colBackground
 // LayoutF uses the device's pixels for crisp lines and text.
 func (g *Game) LayoutF(w, h float64) (float64, float64) {
 	s := ebiten.Monitor().DeviceScaleFactor()
-	g.width, g.height = w*s, h*s
-	return g.width, g.height
+	return w * s, h * s
 }
 
 // Layout is not used (LayoutF is), but ebiten.Game requires it.

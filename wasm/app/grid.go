@@ -25,16 +25,13 @@ type dpScene struct {
 	charts    []Chart
 }
 
-func newDPScene(sess *session.Grid, layers []layer) *dpScene {
+func newDPScene(sess *session.Grid) *dpScene {
 	s := &dpScene{sess: sess}
-	s.view.layers = layers
-	if layers == nil {
-		s.view.layers = []layer{
-			{"values", "values v(s) as colour", true},
-			{"numbers", "numbers", true},
-			{"policy", "policy π arrows", true},
-			{"q", "action values q(s,a)", false},
-		}
+	s.view.layers = []layer{
+		{"values", "values v(s) as colour", true},
+		{"numbers", "numbers", true},
+		{"policy", "policy π arrows", true},
+		{"q", "action values q(s,a)", false},
 	}
 	s.view.d = &s.data
 	s.data.Agent = -1
