@@ -654,10 +654,13 @@ func TestLearningScene(t *testing.T) {
 func TestControlScene(t *testing.T) {
 	srv := page(t)
 	ctx, problems := browser(t, 1280, 800)
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/#world=pendulum")); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/#world=pendulum&learning_starts=200")); err != nil {
 		t.Fatal(err)
 	}
 	s := waitFor(t, ctx, "the pendulum", func(s status) bool { return s.Scene == "control" && s.World == "pendulum" && s.Control.Steps > 0 })
+	if v := s.param("learning_starts"); v != 200 {
+		t.Errorf("learning_starts from the URL = %v, want 200", v)
+	}
 	first := shot(t, ctx, "pendulum-start.png")
 	step0 := s.Control.HeatmapStep
 	s = waitFor(t, ctx, "learning updates", func(s status) bool {
