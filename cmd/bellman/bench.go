@@ -44,14 +44,15 @@ type benchResult struct {
 // CPU clock) and the heap allocations it made.
 func timed(f func()) (wall, cpu float64, allocs uint64) {
 	var m0, m1 runtime.MemStats
+	c0, ok := controlCPUSeconds() // node's process.cpuUsage under js/wasm
 	runtime.ReadMemStats(&m0)
-	c0 := cpuSeconds()
 	t0 := time.Now()
 	f()
 	wall = time.Since(t0).Seconds()
-	cpu = cpuSeconds() - c0
 	runtime.ReadMemStats(&m1)
-	if !hasCPUClock {
+	c1, _ := controlCPUSeconds()
+	cpu = c1 - c0
+	if !ok {
 		cpu = wall
 	}
 	return wall, cpu, m1.Mallocs - m0.Mallocs
@@ -114,7 +115,7 @@ func benchTD(args []string, stdout io.Writer) error {
 	})
 	res := benchResult{Bench: "td", World: l.World.Name, States: l.Model.S, Agent: l.Agent,
 		Gamma: l.Values()[agent.KeyGamma], Steps: n, Seconds: wall, CPUSeconds: cpu,
-		StepsPerSec: rate(n, wall), StepsPerCPU: rate(n, cpu), CPUClock: cpuClock,
+		StepsPerSec: rate(n, wall), StepsPerCPU: rate(n, cpu), CPUClock: controlCPUClock,
 		Platform: runtime.GOOS + "/" + runtime.GOARCH, Settings: l.Values(), Seed: uint64(l.Values()["seed"]),
 		EpisodesBegun: r.Episode, AllocsInLoop: allocs}
 	return json.NewEncoder(stdout).Encode(res)
@@ -161,6 +162,6 @@ func benchDP(args []string, stdout io.Writer) error {
 	})
 	res := benchResult{Bench: "dp", World: w.Name, States: m.S, Method: *method, Gamma: *gamma,
 		Sweeps: n, Seconds: wall, CPUSeconds: cpu, SweepsPerSec: rate(n, wall), SweepsPerCPU: rate(n, cpu),
-		CPUClock: cpuClock, Platform: runtime.GOOS + "/" + runtime.GOARCH, AllocsInLoop: allocs}
+		CPUClock: controlCPUClock, Platform: runtime.GOOS + "/" + runtime.GOARCH, AllocsInLoop: allocs}
 	return json.NewEncoder(stdout).Encode(res)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 )
@@ -28,6 +29,18 @@ func TestRouting(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(stdout), &out); err != nil || out.Updates != 3 || !(out.PerSec > 0) {
 		t.Errorf("bench ddpg output %q: %v", stdout, err)
+	}
+	// A flag's value that reads "env" is not the --env flag.
+	dir := t.TempDir()
+	env := dir + "/env"
+	writeWorld := func() error {
+		return os.WriteFile(env, []byte(`{"layout": ["S.T"], "actions": 4, "terminal": true}`), 0o644)
+	}
+	if err := writeWorld(); err != nil {
+		t.Fatal(err)
+	}
+	if out, stderr, code := bellman("train", "--world", env, "--agent", "qlearning", "--steps", "50"); code != 0 || !strings.HasPrefix(out, "episode,steps,return,length,optimal") {
+		t.Errorf("train --world .../env: exit %d, %q, %s", code, out, stderr)
 	}
 	for _, args := range [][]string{
 		{"train", "--env=pendulum", "--agent", "qlearning", "--steps", "10"},

@@ -158,15 +158,17 @@ func (t *table) begin() {
 		if e < t.cfg.EpsilonMin {
 			e = t.cfg.EpsilonMin
 		}
-		t.eps = e
+		if e < t.eps { // decay never raises ε, whatever the minimum
+			t.eps = e
+		}
 	}
 	t.episodes++
 }
 
 // alpha returns the step size of the next update of pair sa.
 func (t *table) alpha(sa int) float64 {
+	t.k[sa]++ // counted whatever the schedule, for a switch to 1/k later
 	if t.cfg.Schedule == OneOverK {
-		t.k[sa]++
 		return 1 / t.k[sa]
 	}
 	return t.cfg.Alpha

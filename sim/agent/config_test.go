@@ -129,4 +129,38 @@ func TestEpsilonDecay(t *testing.T) {
 	if e := r.Agent.Epsilon(); e != 0.2 {
 		t.Errorf("after SetConfig ε %v", e)
 	}
+	// A minimum above ε does not raise it.
+	r.Step()
+	if e := r.Agent.Epsilon(); e != 0.2 {
+		t.Errorf("ε %v after an episode with minimum 0.3, want it kept at 0.2", e)
+	}
+}
+
+// Switching a λ-agent to α = 1/k in the middle of an episode keeps every
+// value finite: the visits were counted all along.
+func TestScheduleSwitchMidEpisode(t *testing.T) {
+	m := build(t, zhao5x5)
+	for _, name := range []string{"sarsa-lambda", "q-lambda", "sarsa", "dyna-q"} {
+		var sets []string
+		if strings.HasSuffix(name, "lambda") {
+			sets = []string{"lambda=0.9"}
+		}
+		c := config(t, name, sets...)
+		r := runner(t, m, name, c, -1, 100, 2)
+		for i := 0; i < 50; i++ {
+			r.Step()
+		}
+		c.Schedule = agent.OneOverK
+		if err := r.Agent.SetConfig(c); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 5; i++ {
+			r.Step()
+		}
+		for i, q := range r.Agent.ActionValues(make([]float64, m.S*m.A)) {
+			if math.IsNaN(q) || math.IsInf(q, 0) {
+				t.Fatalf("%s: q[%d] = %v after switching to 1/k", name, i, q)
+			}
+		}
+	}
 }

@@ -1,6 +1,10 @@
 package agent
 
-import "bellman/sim/mdp"
+import (
+	"fmt"
+
+	"bellman/sim/mdp"
+)
 
 // model is a learned tabular model: the last outcome seen of each pair (as
 // Sutton & Barto's tabular Dyna-Q; exact in deterministic worlds). A
@@ -210,3 +214,12 @@ func (w *sweeping) queue(sa int, p float64) {
 
 // Queued returns the number of pairs in the priority queue.
 func (w *sweeping) Queued() int { return w.pq.Len() }
+
+// SetConfig refuses planning below 1: prioritized sweeping learns only by
+// planning, as New insists.
+func (p *sweeping) SetConfig(c Config) error {
+	if c.Planning < 1 {
+		return fmt.Errorf("prioritized sweeping needs planning ≥ 1 (it learns only by planning), not %d", c.Planning)
+	}
+	return p.table.SetConfig(c)
+}

@@ -67,17 +67,14 @@ func (l *lambda) Learn(r float64, next int, terminated, truncated bool) float64 
 	decay := l.cfg.Gamma * l.cfg.Lambda
 	cut := terminated || truncated || !greedy
 	w := 0
+	// Visits are counted whatever the schedule, so switching to α = 1/k
+	// mid-run finds every traced pair with k ≥ 1.
+	l.k[sa]++
 	for _, p := range l.active {
 		e := l.e[p]
-		var alpha float64
+		alpha := l.cfg.Alpha
 		if l.cfg.Schedule == OneOverK {
-			// α = 1/k, k counting the visits of the pair.
-			if int(p) == sa {
-				l.k[p]++
-			}
-			alpha = 1 / l.k[p]
-		} else {
-			alpha = l.cfg.Alpha
+			alpha = 1 / l.k[p] // α = 1/k, k counting the visits of the pair
 		}
 		l.q[p] += float64(float64(alpha*delta) * e)
 		if cut {

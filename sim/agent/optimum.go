@@ -76,6 +76,45 @@ func (o *Optimum) Share(greedy []int) float64 {
 	return float64(n) / float64(o.count)
 }
 
+// TieTolerance is how close two of an agent's action values must be to
+// count as tied.
+const TieTolerance = 1e-9
+
+// OptimalQ reports whether an agent whose action values in state s are
+// row (len A) acts optimally there: every action tied for its best must be
+// optimal, since the agent may pick any of them.
+func (o *Optimum) OptimalQ(s int, row []float64) bool {
+	best := row[0]
+	for _, q := range row[1:] {
+		if q > best {
+			best = q
+		}
+	}
+	for a, q := range row {
+		if q >= best-TieTolerance && !o.ok[s*o.M.A+a] {
+			return false
+		}
+	}
+	return true
+}
+
+// ShareQ returns the fraction of non-terminal states in which an agent with
+// action values q (len S*A) acts optimally, as OptimalQ decides. Unlike
+// Share of a tie-broken greedy policy, a state whose values are all still
+// equal counts only if every action there is optimal.
+func (o *Optimum) ShareQ(q []float64) float64 {
+	if o.count == 0 {
+		return 1
+	}
+	A, n := o.M.A, 0
+	for s := 0; s < o.M.S; s++ {
+		if !o.M.Terminal[s] && o.OptimalQ(s, q[s*A:(s+1)*A]) {
+			n++
+		}
+	}
+	return float64(n) / float64(o.count)
+}
+
 // Gap returns max_s |v_π(s) − v*(s)| of the deterministic policy greedy.
 // v_π is found by in-place iterative evaluation to max |Δv| < 1e-10,
 // started from the last policy's values, so a policy that changed little

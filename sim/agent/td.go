@@ -145,3 +145,12 @@ func (t *nstep) updateAt(tau int, terminated bool) float64 {
 	j := tau % L
 	return t.update(int(t.st[j])*t.A+int(t.ac[j]), g)
 }
+
+// Epsilon is the exploration rate the agent acts with: 1 for off-policy
+// Q-learning from the uniform behaviour policy.
+func (t *td) Epsilon() float64 {
+	if t.kind == tdQ && t.cfg.Behaviour == Uniform {
+		return 1
+	}
+	return t.eps
+}

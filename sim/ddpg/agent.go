@@ -200,6 +200,9 @@ func (a *Agent) Scale(dst, norm []float64) {
 // action μ(s) in environment units into act (n×ActDim), in one batch per
 // network. It allocates only when n exceeds every earlier n.
 func (a *Agent) Evaluate(v, act, obs []float64, n int) {
+	if n == 0 {
+		return
+	}
 	O, A := a.obsDim, a.actDim
 	if len(obs) != n*O || len(v) < n || (act != nil && len(act) < n*A) {
 		panic("ddpg: Evaluate: buffer sizes do not match n")

@@ -66,15 +66,20 @@ func Schema(algo Algo) param.Schema {
 func ConfigFromValues(algo Algo, v param.Values) (Config, error) {
 	sc := Schema(algo)
 	full := sc.Defaults()
-	for k, x := range v {
-		s, ok := sc.Find(k)
-		if !ok {
+	for k := range v {
+		if _, ok := sc.Find(k); !ok {
 			return Config{}, fmt.Errorf("ddpg: unknown parameter %q", k)
 		}
-		if c := s.Clamp(x); c != x {
-			return Config{}, fmt.Errorf("ddpg: %s = %v is not a valid value (nearest is %v)", k, x, c)
+	}
+	for _, s := range sc { // in schema order, so the first bad value is always the same
+		x, ok := v[s.Key]
+		if !ok {
+			continue
 		}
-		full[k] = x
+		if c := s.Clamp(x); c != x {
+			return Config{}, fmt.Errorf("ddpg: %s = %v is not a valid value (nearest is %v)", s.Key, x, c)
+		}
+		full[s.Key] = x
 	}
 	c := DefaultConfig(algo)
 	var err error

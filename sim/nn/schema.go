@@ -90,7 +90,9 @@ func OptimSchema(prefix, name string) param.Schema {
 			Default: boolValue(d.Nesterov), Reset: true, Help: "SGD: look ahead along the momentum (needs momentum, no dampening)"},
 		{Key: prefix + KeyBeta1, Label: label(name, "β₁"), Min: 0, Max: 0.999, Step: 1e-3,
 			Default: d.Beta1, Reset: true, Help: "Adam: decay of the running mean of gradients"},
-		{Key: prefix + KeyBeta2, Label: label(name, "β₂"), Min: 0, Max: 0.9999, Step: 1e-4,
+		// β₂ below 0.9 lets one zero gradient (a dead ReLU) divide by ε and
+		// blow the weights up, as in PyTorch; the slider stays where Adam works.
+		{Key: prefix + KeyBeta2, Label: label(name, "β₂"), Min: 0.9, Max: 0.9999, Step: 1e-4,
 			Default: d.Beta2, Reset: true, Help: "Adam: decay of the running mean of squared gradients"},
 		{Key: prefix + KeyEps, Label: label(name, "ε"), Min: 1e-12, Max: 1e-2, Log: true,
 			Default: d.Eps, Reset: true, Help: "Adam: added to the step's denominator for stability"},

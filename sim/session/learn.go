@@ -75,6 +75,7 @@ type Learn struct {
 
 	greedy []int
 	pairs  []float64 // traces per pair, for summing per state
+	q      []float64 // the agent's action values, for scoring
 	trail  []int     // cells of the current episode
 	visits []int     // per state
 	epErr  float64   // Σ |error| of the current episode
@@ -216,6 +217,7 @@ func (l *Learn) reset() error {
 	l.World, l.Model, l.opt, l.runner = w, m, opt, agent.NewRunner(env, ag)
 	l.greedy = make([]int, m.S)
 	l.pairs = make([]float64, m.S*m.A)
+	l.q = make([]float64, m.S*m.A)
 	l.visits = make([]int, m.S)
 	l.trail = l.trail[:0]
 	l.returns, l.lengths, l.errs, l.optimal = l.returns[:0], l.lengths[:0], l.errs[:0], l.optimal[:0]
@@ -324,9 +326,19 @@ func (l *Learn) SetWorld(w grid.World) error {
 	return l.load(w, l.Agent, carry)
 }
 
-// SetAgent switches to another agent, keeping every parameter the two
-// share (γ, α, ε, the world's, the seed, ...), and restarts.
-func (l *Learn) SetAgent(name string) error { return l.load(l.base, name, l.vals) }
+// SetAgent switches to another agent, keeping the parameters the two
+// share that were changed from their defaults (γ, α, ε, the world's, ...)
+// and the seed, and restarts. The rest take the new agent's defaults: Monte
+// Carlo's sample-mean step sizes do not follow into Sarsa, say.
+func (l *Learn) SetAgent(name string) error {
+	carry := param.Values{KeySeed: l.vals[KeySeed]}
+	for _, s := range l.schema {
+		if v := l.vals[s.Key]; v != s.Default {
+			carry[s.Key] = v
+		}
+	}
+	return l.load(l.base, name, carry)
+}
 
 // Reset restarts the run from scratch with the same parameters: the same
 // seed gives the same run again.
@@ -349,7 +361,7 @@ func (l *Learn) Step() (ended bool) {
 	l.visits[tr.Next]++
 	l.epErr += tr.Error
 	if ended = tr.Ended(); ended {
-		share := l.opt.Share(r.Agent.Greedy(l.greedy))
+		share := l.opt.ShareQ(r.Agent.ActionValues(l.q))
 		l.last = EpisodeStats{Episode: r.Episode, Steps: r.Steps, Return: r.Return, Length: r.T,
 			Error: l.epErr / float64(r.T), Optimal: share, Epsilon: r.Agent.Epsilon()}
 		if len(l.returns) == maxLearnHistory {
@@ -391,7 +403,7 @@ func (l *Learn) addTrail(cell int) {
 // max_s |v_π(s) − v*(s)|. The gap is also recorded in the gap history.
 func (l *Learn) Evaluate() (share, gap float64) {
 	g := l.runner.Agent.Greedy(l.greedy)
-	l.share, l.gap, l.gapStep = l.opt.Share(g), l.opt.Gap(g), l.runner.Steps
+	l.share, l.gap, l.gapStep = l.opt.ShareQ(l.runner.Agent.ActionValues(l.q)), l.opt.Gap(g), l.runner.Steps
 	if len(l.gaps) == maxLearnHistory {
 		h := maxLearnHistory / 2
 		l.gaps = l.gaps[:copy(l.gaps, l.gaps[h:])]
@@ -430,8 +442,9 @@ type LearnSnapshot struct {
 	Q      []float64 // q(s,a) of the agent
 	Pi     []float64 // π(a|s) the agent acts by (ε-greedy; MC Basic: its π_k)
 	Greedy []int     // greedy action of each state, ties to the first
-	// GreedyOptimal says for each state whether its greedy action is
-	// optimal (always true for terminal states).
+	// GreedyOptimal says for each state whether the agent acts optimally
+	// there: every action tied for its best is optimal (always true for
+	// terminal states).
 	GreedyOptimal []bool
 	VStar         []float64 // v* of the same γ
 	Traces        []float64 // Σ_a e(s,a) per state; nil if the agent has no traces
@@ -479,8 +492,8 @@ func (l *Learn) Snapshot(dst *LearnSnapshot) {
 		dst.GreedyOptimal = make([]bool, m.S)
 	}
 	dst.GreedyOptimal = dst.GreedyOptimal[:m.S]
-	for s, a := range dst.Greedy {
-		dst.GreedyOptimal[s] = m.Terminal[s] || l.opt.Optimal(s, a)
+	for s := range dst.Greedy {
+		dst.GreedyOptimal[s] = m.Terminal[s] || l.opt.OptimalQ(s, dst.Q[s*m.A:(s+1)*m.A])
 	}
 	dst.VStar = append(resizeF(dst.VStar, 0), l.opt.V...)
 	if tr, ok := ag.(agent.Tracer); ok {

@@ -329,3 +329,35 @@ func BenchmarkLearnStep(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
 }
+
+// Switching agents keeps what the person changed and gives the new agent
+// its own defaults for the rest.
+func TestSetAgentCarriesChangesOnly(t *testing.T) {
+	w, err := grid.Parse([]byte(`{"layout": [".....", ".FF..", "..F..", ".FTF.", ".F..."]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := NewLearn(w, "mc-egreedy", 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Set("gamma", 0.8); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.SetAgent("sarsa"); err != nil {
+		t.Fatal(err)
+	}
+	sarsa, _ := NewLearn(w, "sarsa", 4)
+	for _, s := range sarsa.Schema() {
+		want := s.Default
+		if s.Key == "gamma" {
+			want = 0.8
+		}
+		if s.Key == KeySeed {
+			want = 4
+		}
+		if got := l.Value(s.Key); got != want {
+			t.Errorf("after mc-egreedy → sarsa, %s = %v, want %v", s.Key, got, want)
+		}
+	}
+}

@@ -358,10 +358,11 @@ func (s *controlScene) drawHeatmap(screen *ebiten.Image, value bool, x, y, sz, f
 		}
 	}
 	(*img).WritePixels(p)
+	// The G×G image fills the square exactly, so grid point i sits at
+	// (i + ½)/G of the side rather than on its edge: half a heatmap cell,
+	// which keeps the picture inside its axes.
 	op := ebiten.DrawImageOptions{Filter: ebiten.FilterLinear}
-	// Pixel centres sit on the grid points: scale so they span the square.
-	op.GeoM.Translate(-0.5, -0.5)
-	op.GeoM.Scale(sz/float64(G-1), sz/float64(G-1))
+	op.GeoM.Scale(sz/float64(G), sz/float64(G))
 	op.GeoM.Translate(x, y)
 	screen.DrawImage(*img, &op)
 
