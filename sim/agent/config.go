@@ -210,7 +210,7 @@ func Schema(name string) (param.Schema, error) {
 		{Key: KeyLambda, Label: "trace decay λ", Min: 0, Max: 1, Step: 0.01, Default: d.Lambda,
 			Help: "traces decay by γλ per step: 0 is one-step TD, 1 reaches back like Monte Carlo"},
 		{Key: KeyTrace, Label: "trace kind", Kind: param.Choice, Choices: []string{"accumulating", "replacing"},
-			Default: float64(d.Trace), Help: "a visit adds 1 to the pair's trace (accumulating) or sets it to 1 (replacing)"},
+			Default: float64(d.Trace), Help: "a visit adds 1 to the pair's trace (accumulating: with large α and λ it can overshoot and diverge) or sets it to 1 (replacing)"},
 	}
 	planning := param.Spec{Key: KeyPlanning, Label: "planning updates n", Kind: param.Int, Min: 0, Max: 200, Step: 1,
 		Default: float64(d.Planning), Help: "updates from the learned model after each real step"}
