@@ -71,6 +71,9 @@ func BenchmarkPage(b *testing.B) {
 			if sps, ok := full["stepsPerSec"].(float64); ok {
 				b.ReportMetric(sps, "sweeps/s-"+world.name)
 			}
+			if a, ok := full["allocsPerFrame"].(float64); ok {
+				b.ReportMetric(a, "allocs/frame-"+world.name)
+			}
 		}
 	}
 }

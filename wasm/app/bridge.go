@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"math"
+	"strconv"
 	"sync"
 
 	"bellman/sim/grid"
@@ -72,6 +73,27 @@ func (b *Bridge) StatusJSON() string {
 		b.json = string(data)
 	}
 	return b.json
+}
+
+// nums is a list of floats that JSON writes in one buffer, non-finite ones
+// as null: a chart's thousands of values cost one allocation, not one each.
+type nums []float64
+
+// MarshalJSON writes the list.
+func (ns nums) MarshalJSON() ([]byte, error) {
+	buf := make([]byte, 0, 2+12*len(ns))
+	buf = append(buf, '[')
+	for i, x := range ns {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			buf = append(buf, "null"...)
+		} else {
+			buf = strconv.AppendFloat(buf, x, 'g', -1, 64)
+		}
+	}
+	return append(buf, ']'), nil
 }
 
 // num is a float that JSON writes as null when it is not finite.
@@ -150,7 +172,8 @@ type Status struct {
 	Geom            Geom
 	WorldFile       string // the current world as a world file
 	Startup         Startup
-	Diverged        string // what went non-finite, if learning diverged
+	Diverged        string  // what went non-finite, if learning diverged
+	AllocsPerFrame  float64 // heap allocations per frame, measured each second
 }
 
 // Chart is a live line chart for the page: one or more series over a
@@ -250,12 +273,15 @@ func (s *Status) view() any {
 		Actions []action `json:"actions"`
 		Learn   *learn   `json:"learn,omitempty"`
 	}
-	values := make([][]*float64, s.Rows)
+	// One slice per row of nums (null for walls, cliffs and non-finite
+	// values), not a pointer per value: the page asks ten times a second.
+	values := make([]nums, s.Rows)
 	for r := range values {
-		values[r] = make([]*float64, s.Cols)
+		values[r] = make(nums, s.Cols)
 		for c := range values[r] {
+			values[r][c] = math.NaN()
 			if st := s.State[r*s.Cols+c]; st >= 0 && st < len(s.V) {
-				values[r][c] = finite(s.V[st])
+				values[r][c] = s.V[st]
 			}
 		}
 	}
@@ -267,13 +293,9 @@ func (s *Status) view() any {
 	for i, c := range s.Charts {
 		series := make([]map[string]any, len(c.Series))
 		for j, se := range c.Series {
-			vals := make([]*float64, len(se.Values))
-			for k, x := range se.Values {
-				vals[k] = finite(x)
-			}
-			series[j] = map[string]any{"name": se.Name, "color": se.Color, "values": vals, "smooth": se.Smooth}
+			series[j] = map[string]any{"name": se.Name, "color": se.Color, "values": nums(se.Values), "smooth": se.Smooth}
 			if se.X != nil {
-				series[j]["x"] = se.X
+				series[j]["x"] = nums(se.X)
 			}
 		}
 		charts[i] = map[string]any{"title": c.Title, "note": c.Note, "xlabel": c.XLabel, "x0": c.X0,
@@ -311,6 +333,6 @@ func (s *Status) view() any {
 		"layers": layerMap, "layerList": s.Layers, "selected": sel, "learn": s.Learn, "control": s.Control,
 		"notice": s.Notice, "noticeSeq": s.NoticeSeq,
 		"updateMs": s.UpdateMs, "drawMs": s.DrawMs, "firstFrameMs": s.FirstFrameMs, "stepsPerSec": s.Steps,
-		"geom": s.Geom, "worldFile": s.WorldFile, "startup": s.Startup, "diverged": s.Diverged,
+		"geom": s.Geom, "worldFile": s.WorldFile, "startup": s.Startup, "diverged": s.Diverged, "allocsPerFrame": s.AllocsPerFrame,
 	}
 }

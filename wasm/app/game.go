@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"runtime"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -73,6 +74,10 @@ type Game struct {
 	dirty        bool // the state changed since the last snapshot
 	sceneSerial  int  // scenes switched to so far
 	diverged     bool // divergence was reported and the run paused
+
+	mallocs        uint64  // heap allocations at the last measurement
+	allocFrames    int     // frames at the last measurement
+	allocsPerFrame float64 // heap allocations per frame (Update and Draw) over the last second
 }
 
 // Run starts the game on the default world with value iteration.
@@ -313,6 +318,7 @@ func (g *Game) run(start time.Time) {
 	}
 	if now.Sub(g.windowStart) >= time.Second {
 		g.stepsPerSec, g.stepsWindow, g.windowStart = g.stepsWindow, 0, now
+		g.measureAllocs()
 	}
 	if !g.playing || !g.scene.Busy() {
 		g.acc = 0
@@ -354,12 +360,24 @@ func (g *Game) run(start time.Time) {
 	}
 }
 
+// measureAllocs sets allocsPerFrame from the heap allocations since the
+// last call (once a second: reading the statistics stops the world).
+func (g *Game) measureAllocs() {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	if frames := g.frames - g.allocFrames; g.allocFrames > 0 && frames > 0 {
+		g.allocsPerFrame = float64(ms.Mallocs-g.mallocs) / float64(frames)
+	}
+	g.mallocs, g.allocFrames = ms.Mallocs, g.frames
+}
+
 // publish hands the current status to the bridge.
 func (g *Game) publish() {
 	s := &g.status
 	s.Frame, s.Playing, s.Speed = g.frames, g.playing, g.speed
 	s.Notice, s.NoticeSeq = g.notice, g.noticeSeq
 	s.UpdateMs, s.DrawMs, s.FirstFrameMs, s.Steps = g.updateMs, g.drawMs, g.firstFrameMs, g.stepsPerSec
+	s.AllocsPerFrame = g.allocsPerFrame
 	s.Startup, s.Diverged = startup, ""
 	s.WorldGroups, s.AlgorithmGroups = worldGroups, gridAlgorithmGroups
 	switch g.scene.(type) {
