@@ -649,6 +649,48 @@ func TestLearningScene(t *testing.T) {
 	}
 }
 
+// Sarsa(λ) with accumulating traces, α 1, λ 1 and γ 0.99 on the cliff
+// overshoots until its values overflow (Sutton & Barto warn of this): the
+// page detects it, pauses and says so.
+func TestDivergenceShown(t *testing.T) {
+	srv := page(t)
+	ctx, _ := browser(t, 1280, 800)
+	url := srv.URL + "/#world=cliff-4x12&algorithm=sarsa-lambda&alpha=1&lambda=1&gamma=0.99"
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "Sarsa(λ) on the cliff", func(s status) bool { return s.Scene == "learn" && s.param("alpha") == 1 })
+	call(t, ctx, "speed(0)")
+	var diverged struct {
+		Diverged string `json:"diverged"`
+		Playing  bool   `json:"playing"`
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](game+".bellman.status()"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		json.Unmarshal([]byte(raw), &diverged)
+		if diverged.Diverged != "" {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if diverged.Diverged == "" {
+		t.Fatal("no divergence reported")
+	}
+	s := waitFor(t, ctx, "the pause", func(s status) bool { return !s.Playing })
+	if !strings.Contains(s.Notice, "diverged") {
+		t.Errorf("notice %q does not say it diverged", s.Notice)
+	}
+	line, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#status")))
+	if !strings.Contains(line, "diverged") {
+		t.Errorf("status line %q does not show the divergence", line)
+	}
+	pageShot(t, ctx, "diverged.png")
+}
+
 // A DDPG agent learns the pendulum: the scene and both heatmaps draw, and
 // the heatmaps change as training goes on.
 func TestControlScene(t *testing.T) {

@@ -472,6 +472,8 @@ func (s *gridView) label(slot int, v float64, prec int) string {
 			s.labels[slot] = "NaN"
 		case math.IsInf(v, 0):
 			s.labels[slot] = "∞"
+		case math.Abs(v) >= 1e4:
+			s.labels[slot] = strconv.FormatFloat(v, 'g', 2, 64) // 1.2e+05: fits a cell
 		default:
 			s.labels[slot] = strconv.FormatFloat(v, 'f', prec, 64)
 		}
@@ -514,7 +516,11 @@ func (s *gridView) fmtScale(v float64) string {
 	}
 	if s.legendVal[slot] != v {
 		s.legendVal[slot] = v
-		s.legendText[slot] = strconv.FormatFloat(v, 'f', prec, 64)
+		if math.Abs(v) >= 1e4 {
+			s.legendText[slot] = strconv.FormatFloat(v, 'g', 2, 64)
+		} else {
+			s.legendText[slot] = strconv.FormatFloat(v, 'f', prec, 64)
+		}
 	}
 	return s.legendText[slot]
 }
