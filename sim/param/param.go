@@ -4,6 +4,7 @@ package param
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"sort"
 	"strconv"
@@ -151,6 +152,9 @@ func (sc Schema) Set(vals Values, assignment string) error {
 
 // Values maps keys to values. Bool and Choice values are stored as numbers.
 type Values map[string]float64
+
+// Clone returns a copy of v, so a caller cannot change a session's values.
+func (v Values) Clone() Values { return maps.Clone(v) }
 
 // Get returns the value for key, or def if it is not set.
 func (v Values) Get(key string, def float64) float64 {

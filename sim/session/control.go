@@ -293,13 +293,7 @@ func (c *Control) Agent() string { return c.agent.String() }
 func (c *Control) Schema() param.Schema { return c.schema }
 
 // Values returns the current parameter values (a copy).
-func (c *Control) Values() param.Values {
-	v := make(param.Values, len(c.vals))
-	for k, x := range c.vals {
-		v[k] = x
-	}
-	return v
-}
+func (c *Control) Values() param.Values { return c.vals.Clone() }
 
 // Set changes one parameter. Values out of range are clamped; the returned
 // note says so (or is empty). A parameter marked Reset restarts the run

@@ -178,13 +178,7 @@ func (g *Grid) Schema() param.Schema { return g.schema }
 func (g *Grid) Value(key string) float64 { return g.vals[key] }
 
 // Values returns the current parameter values (a copy).
-func (g *Grid) Values() param.Values {
-	c := make(param.Values, len(g.vals))
-	for k, v := range g.vals {
-		c[k] = v
-	}
-	return c
-}
+func (g *Grid) Values() param.Values { return g.vals.Clone() }
 
 // Set changes one parameter. Values out of range are clamped; the returned
 // note says so (or is empty). An unknown key is an error.

@@ -232,13 +232,7 @@ func (l *Learn) reset() error {
 func (l *Learn) Schema() param.Schema { return l.schema }
 
 // Values returns the current parameter values (a copy).
-func (l *Learn) Values() param.Values {
-	c := make(param.Values, len(l.vals))
-	for k, v := range l.vals {
-		c[k] = v
-	}
-	return c
-}
+func (l *Learn) Values() param.Values { return l.vals.Clone() }
 
 // Set changes one parameter. Values out of range are clamped, and the
 // returned note says so (or is empty). A parameter declared with Reset

@@ -108,6 +108,15 @@ func (n num) MarshalJSON() ([]byte, error) {
 	return json.Marshal(x)
 }
 
+// setParams fills st.Params from a schema and the current values, reusing
+// its buffer.
+func setParams(st *Status, schema param.Schema, value func(key string) float64) {
+	st.Params = st.Params[:0]
+	for _, sp := range schema {
+		st.Params = append(st.Params, ParamState{Spec: sp, Value: value(sp.Key)})
+	}
+}
+
 // ParamState is a parameter's declaration and its current value.
 type ParamState struct {
 	param.Spec

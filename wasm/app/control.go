@@ -81,10 +81,7 @@ func (s *controlScene) Status(st *Status) {
 	st.Scene = "control"
 	st.World, st.Algorithm = sn.Env, sn.Agent
 	st.Version = sn.Version
-	st.Params = st.Params[:0]
-	for _, sp := range s.sess.Schema() {
-		st.Params = append(st.Params, ParamState{Spec: sp, Value: s.sess.Value(sp.Key)})
-	}
+	setParams(st, s.sess.Schema(), s.sess.Value)
 	st.Sweeps, st.Iterations, st.Converged, st.Delta = sn.Steps, sn.Episodes, false, math.NaN()
 	st.Control = ControlStatus{
 		Steps: sn.Steps, Updates: sn.Updates, Episodes: sn.Episodes, EpisodeReturn: num(sn.EpisodeReturn),

@@ -146,10 +146,7 @@ func (s *dpScene) Status(st *Status) {
 	st.Scene = "grid"
 	st.World, st.Algorithm = snap.World.Name, snap.Algorithm
 	st.Version = g.Version
-	st.Params = st.Params[:0]
-	for _, sp := range g.Schema() {
-		st.Params = append(st.Params, ParamState{Spec: sp, Value: g.Value(sp.Key)})
-	}
+	setParams(st, g.Schema(), g.Value)
 	st.Sweeps, st.Iterations, st.Delta, st.Converged = g.Sweeps(), g.Iterations(), g.Delta(), g.Converged()
 	if len(s.charts) == 0 {
 		s.charts = []Chart{{Title: "Convergence", Note: "max |Δv| per sweep, log scale", XLabel: "sweep", Log: true,

@@ -66,16 +66,13 @@ func (s *labScene) Status(st *Status) {
 	st.Scene = "lab"
 	st.World, st.Algorithm = labKey, "lab"
 	st.Version = 1
-	st.Params = st.Params[:0]
 	if s.schema == nil {
 		s.schema = salab.Schema()
 	}
 	if s.vals == nil || s.valsOf != l.Config {
 		s.vals, s.valsOf = l.Config.Values(), l.Config
 	}
-	for _, sp := range s.schema {
-		st.Params = append(st.Params, ParamState{Spec: sp, Value: s.vals[sp.Key]})
-	}
+	setParams(st, s.schema, s.value)
 	st.Sweeps, st.Iterations, st.Converged, st.Delta = s.k, s.k, s.k >= l.Iterations, math.NaN()
 	st.Rows, st.Cols, st.A = 0, 0, 0
 	st.State, st.V, st.Kinds, st.Layers, st.Selected, st.WorldFile = st.State[:0], st.V[:0], st.Kinds[:0], nil, false, ""
@@ -195,3 +192,5 @@ func (s *labScene) plot2D(screen *ebiten.Image, x, y, side float64, n int) {
 	mk.line(cx, cy-8, cx, cy+8, 2, colArrow)
 	mk.flush(screen, true)
 }
+
+func (s *labScene) value(key string) float64 { return s.vals[key] }

@@ -108,10 +108,7 @@ func (s *learnScene) Status(st *Status) {
 	st.Scene = "learn"
 	st.World, st.Algorithm = sn.World.Name, sn.Agent
 	st.Version = g.Version
-	st.Params = st.Params[:0]
-	for _, sp := range g.Schema() {
-		st.Params = append(st.Params, ParamState{Spec: sp, Value: g.Value(sp.Key)})
-	}
+	setParams(st, g.Schema(), g.Value)
 	st.Sweeps, st.Iterations, st.Converged = sn.Steps, sn.Episode, false
 	st.Delta = math.NaN()
 	st.Learn = LearnStatus{
