@@ -44,6 +44,7 @@ type benchResult struct {
 // CPU clock) and the heap allocations it made.
 func timed(f func()) (wall, cpu float64, allocs uint64) {
 	var m0, m1 runtime.MemStats
+	runtime.GC()                  // start from a collected heap, outside the clocks
 	c0, ok := controlCPUSeconds() // node's process.cpuUsage under js/wasm
 	runtime.ReadMemStats(&m0)
 	t0 := time.Now()

@@ -44,7 +44,10 @@ func TestBench(t *testing.T) {
 				t.Errorf("%v: %s = %v", tc.args, k, out[k])
 			}
 		}
-		if out["allocs"] != 0.0 {
+		// The count is the process's: the runtime and earlier tests'
+		// finalizers may allocate a few objects meanwhile (CI saw 6). One
+		// allocation per step would show as at least tc.n.
+		if a, ok := out["allocs"].(float64); !ok || a > 32 {
 			t.Errorf("%v: %v allocations in the timed loop", tc.args, out["allocs"])
 		}
 		if tc.args[1] == "td" {

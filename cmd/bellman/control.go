@@ -302,6 +302,7 @@ func runBenchDDPG(args []string, stdout io.Writer) error {
 // allocations.
 func timeControl(f func()) (wall, cpu float64, clock string, allocs uint64) {
 	var m0, m1 runtime.MemStats
+	runtime.GC()                  // start from a collected heap, outside the clocks
 	c0, ok := controlCPUSeconds() // outside the allocation count: it allocates under js
 	runtime.ReadMemStats(&m0)
 	t0 := time.Now()
