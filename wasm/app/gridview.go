@@ -381,9 +381,10 @@ func (s *gridView) drawPolicy(screen *ebiten.Image, ox, oy, cs float64) {
 			}
 			d := arrowDir[a]
 			l := maxLen * p
-			hl := head
-			if hl > l*0.6+2 {
-				hl = l*0.6 + 2
+			hl := head // a short arrow gets a head in proportion, so that
+			// arrows of tied actions read as arrows, not one blot
+			if hl > l*0.45+1.5 {
+				hl = l*0.45 + 1.5
 			}
 			sx, sy := cx, cy
 			ex, ey := cx+d[0]*l, cy+d[1]*l

@@ -439,7 +439,7 @@ function update() {
   const play = $("play");
   play.textContent = s.playing ? "❚❚ pause" : "▶ play";
   $("counter").textContent = s.scene === "grid" ? `sweep ${s.sweeps}` + (s.converged ? " ✓" : "")
-    : s.scene === "learn" ? `episode ${s.learn.episode} · step ${s.learn.steps}`
+    : s.scene === "learn" ? `episode ${s.learn.episode}`
     : s.scene === "lab" ? `k = ${s.sweeps}`
     : `step ${s.control.steps}`;
   $("step").title = s.scene === "grid" ? "run one sweep (s)" : "take one environment step (s)";
