@@ -74,6 +74,7 @@ func BenchmarkPage(b *testing.B) {
 			if a, ok := full["allocsPerFrame"].(float64); ok {
 				b.ReportMetric(a, "allocs/frame-"+world.name)
 			}
+			b.ReportMetric(s.GameAllocs, "game-allocs/frame-"+world.name)
 		}
 	}
 }

@@ -133,6 +133,7 @@ type status struct {
 	UpdateMs   float64 `json:"updateMs"`
 	DrawMs     float64 `json:"drawMs"`
 	FirstFrame float64 `json:"firstFrameMs"`
+	GameAllocs float64 `json:"gameAllocsPerFrame"`
 }
 
 type paramStatus struct {
@@ -296,6 +297,17 @@ func TestPage(t *testing.T) {
 	s = waitFor(t, ctx, "value iteration to converge", func(s status) bool { return s.Converged })
 	img := shot(t, ctx, "zhao-5x5-converged.png")
 	pageShot(t, ctx, "page-zhao-5x5.png")
+	t.Run("steady state allocates little", func(t *testing.T) {
+		// Converged, each frame draws the same picture: 25 numbers, arrows,
+		// markers. Laying out a number's glyphs anew each frame cost over
+		// 100 allocations a frame; what is left is ebiten's command queue.
+		f0 := s.Frame
+		late := waitFor(t, ctx, "frames after convergence", func(s status) bool { return s.Frame > f0+40 })
+		t.Logf("%v allocations a frame in Update and Draw", late.GameAllocs)
+		if late.GameAllocs >= 25 {
+			t.Errorf("Update and Draw allocate %v times a frame once converged", late.GameAllocs)
+		}
+	})
 	g := s.Geom
 	if g.Cell < 20 {
 		t.Fatalf("cells of %.0f px: the grid is not drawn at a usable size", g.Cell)

@@ -183,6 +183,9 @@ type Status struct {
 	Startup         Startup
 	Diverged        string  // what went non-finite, if learning diverged
 	AllocsPerFrame  float64 // heap allocations per frame, measured each second
+	// GameAllocsPerFrame is the heap allocations per frame inside Update
+	// and Draw, without the page's status requests.
+	GameAllocsPerFrame float64
 }
 
 // Chart is a live line chart for the page: one or more series over a
@@ -343,5 +346,6 @@ func (s *Status) view() any {
 		"notice": s.Notice, "noticeSeq": s.NoticeSeq,
 		"updateMs": s.UpdateMs, "drawMs": s.DrawMs, "firstFrameMs": s.FirstFrameMs, "stepsPerSec": s.Steps,
 		"geom": s.Geom, "worldFile": s.WorldFile, "startup": s.Startup, "diverged": s.Diverged, "allocsPerFrame": s.AllocsPerFrame,
+		"gameAllocsPerFrame": s.GameAllocsPerFrame,
 	}
 }

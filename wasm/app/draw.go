@@ -141,5 +141,20 @@ func drawText(dst *ebiten.Image, s string, face text.Face, x, y float64, c color
 	op.ColorScale.Scale(float32(c.R)/255, float32(c.G)/255, float32(c.B)/255, float32(c.A)/255)
 	op.PrimaryAlign = text.AlignCenter
 	op.SecondaryAlign = text.AlignCenter
-	text.Draw(dst, s, face, &op)
+	// text.Draw would lay the glyphs out into a new slice on every call.
+	glyphs = text.AppendGlyphs(glyphs[:0], s, face, &op.LayoutOptions)
+	at := op.GeoM
+	for _, g := range glyphs {
+		if g.Image == nil {
+			continue
+		}
+		op.GeoM.Reset()
+		op.GeoM.Translate(g.X, g.Y)
+		op.GeoM.Concat(at)
+		dst.DrawImage(g.Image, &op.DrawImageOptions)
+	}
 }
+
+// glyphs is drawText's layout buffer, reused from call to call (ebiten
+// calls Draw on one goroutine).
+var glyphs []text.Glyph

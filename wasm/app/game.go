@@ -77,7 +77,22 @@ type Game struct {
 
 	mallocs        uint64  // heap allocations at the last measurement
 	allocFrames    int     // frames at the last measurement
-	allocsPerFrame float64 // heap allocations per frame (Update and Draw) over the last second
+	allocsPerFrame float64 // heap allocations per frame over the last second, the page's requests included
+
+	gameAllocs         uint64  // allocations inside Update and Draw on the sampled frames
+	gameFrames         int     // sampled frames since the last measurement
+	gameAllocsPerFrame float64 // allocations per frame inside Update and Draw over the last second
+}
+
+// allocSample is how often Update and Draw count their own allocations:
+// every allocSample-th frame (reading the statistics stops the world).
+const allocSample = 8
+
+// mallocs returns the heap allocations so far.
+func mallocs() uint64 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.Mallocs
 }
 
 // Run starts the game on the default world with value iteration.
@@ -232,6 +247,10 @@ func (g *Game) switchScene(c Command) (bool, string, error) {
 // asks for within the frame budget.
 func (g *Game) Update() error {
 	start := time.Now()
+	if g.frames%allocSample == 0 {
+		m0 := mallocs()
+		defer func() { g.gameAllocs += mallocs() - m0 }()
+	}
 	if startup.Update == 0 {
 		startup.Update = pageNow()
 	}
@@ -369,6 +388,10 @@ func (g *Game) measureAllocs() {
 		g.allocsPerFrame = float64(ms.Mallocs-g.mallocs) / float64(frames)
 	}
 	g.mallocs, g.allocFrames = ms.Mallocs, g.frames
+	if g.gameFrames > 0 {
+		g.gameAllocsPerFrame = float64(g.gameAllocs) / float64(g.gameFrames)
+	}
+	g.gameAllocs, g.gameFrames = 0, 0
 }
 
 // publish hands the current status to the bridge.
@@ -377,7 +400,7 @@ func (g *Game) publish() {
 	s.Frame, s.Playing, s.Speed = g.frames, g.playing, g.speed
 	s.Notice, s.NoticeSeq = g.notice, g.noticeSeq
 	s.UpdateMs, s.DrawMs, s.FirstFrameMs, s.Steps = g.updateMs, g.drawMs, g.firstFrameMs, g.stepsPerSec
-	s.AllocsPerFrame = g.allocsPerFrame
+	s.AllocsPerFrame, s.GameAllocsPerFrame = g.allocsPerFrame, g.gameAllocsPerFrame
 	s.Startup, s.Diverged = startup, ""
 	s.WorldGroups, s.AlgorithmGroups = worldGroups, gridAlgorithmGroups
 	switch g.scene.(type) {
@@ -406,6 +429,10 @@ func (g *Game) publish() {
 // Draw draws the scene from its snapshot.
 func (g *Game) Draw(screen *ebiten.Image) {
 	start := time.Now()
+	if g.frames%allocSample == 0 {
+		m0 := mallocs()
+		defer func() { g.gameAllocs += mallocs() - m0; g.gameFrames++ }()
+	}
 	screen.Fill(background)
 	g.scene.Draw(screen)
 	g.frames++

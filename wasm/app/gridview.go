@@ -60,6 +60,7 @@ type gridView struct {
 	arrows     mesh // policy arrows and stay rings
 	labels     []string
 	labelVal   []float64
+	labelBuf   []byte // formatting space for label
 	labelPrec  int
 	legendVal  [2]float64
 	legendText [2]string
@@ -468,16 +469,21 @@ func (s *gridView) drawNumbers(screen *ebiten.Image, ox, oy, cs float64) {
 func (s *gridView) label(slot int, v float64, prec int) string {
 	if s.labelVal[slot] != v || s.labels[slot] == "" {
 		s.labelVal[slot] = v
+		b := s.labelBuf[:0]
 		switch {
 		case math.IsNaN(v):
-			s.labels[slot] = "NaN"
+			b = append(b, "NaN"...)
 		case math.IsInf(v, 0):
-			s.labels[slot] = "∞"
+			b = append(b, "∞"...)
 		case math.Abs(v) >= 1e4:
-			s.labels[slot] = strconv.FormatFloat(v, 'g', 2, 64) // 1.2e+05: fits a cell
+			b = strconv.AppendFloat(b, v, 'g', 2, 64) // 1.2e+05: fits a cell
 		default:
-			s.labels[slot] = strconv.FormatFloat(v, 'f', prec, 64)
+			b = strconv.AppendFloat(b, v, 'f', prec, 64)
 		}
+		if string(b) != s.labels[slot] { // a new string only for new text
+			s.labels[slot] = string(b)
+		}
+		s.labelBuf = b
 	}
 	return s.labels[slot]
 }
