@@ -33,9 +33,16 @@ type Bridge struct {
 }
 
 // Push queues a command.
+// A set that follows a set of the same key replaces it, so that a slider
+// dragged through many values while a frame runs costs one change, not one
+// each (a new γ re-solves the world the agent is measured against).
 func (b *Bridge) Push(c Command) {
 	b.mu.Lock()
-	b.queue = append(b.queue, c)
+	if n := len(b.queue); n > 0 && c.Op == "set" && b.queue[n-1].Op == "set" && b.queue[n-1].Key == c.Key {
+		b.queue[n-1] = c
+	} else {
+		b.queue = append(b.queue, c)
+	}
 	b.mu.Unlock()
 }
 
