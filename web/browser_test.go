@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"bellman/assets"
 )
 
 // chromium is Debian's browser binary (/usr/bin/chromium is a wrapper script).
@@ -134,6 +136,9 @@ type status struct {
 	DrawMs     float64 `json:"drawMs"`
 	FirstFrame float64 `json:"firstFrameMs"`
 	GameAllocs float64 `json:"gameAllocsPerFrame"`
+	Lesson     *struct {
+		Key string `json:"key"`
+	} `json:"lesson"`
 }
 
 type paramStatus struct {
@@ -842,4 +847,60 @@ func TestServeGzip(t *testing.T) {
 		t.Errorf("headers %v", rec.Header())
 	}
 	_ = srv
+}
+
+// Every lesson picked from the menu sets up its world, algorithm and
+// parameters without an error and shows what to watch; an address with a
+// lesson starts it.
+func TestLessons(t *testing.T) {
+	srv := page(t)
+	ctx, problems := browser(t, 1280, 800)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/#lesson=cliff-qlearning")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the lesson from the address", func(s status) bool {
+		return s.Lesson != nil && s.Lesson.Key == "cliff-qlearning" && s.World == "cliff-4x12" && s.Algorithm == "qlearning"
+	})
+	for _, l := range assets.Lessons() {
+		js := fmt.Sprintf(`(() => { const el = document.getElementById("lesson"); el.value = %q; el.dispatchEvent(new Event("change", {bubbles: true})); return el.value; })()`, l.Key)
+		if v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js)); err != nil || v != l.Key {
+			t.Fatalf("%s: not in the lesson menu (%q, %v)", l.Key, v, err)
+		}
+		s := waitFor(t, ctx, "lesson "+l.Key, func(s status) bool {
+			return s.Lesson != nil && s.Lesson.Key == l.Key
+		})
+		if s.World != l.World || s.Algorithm != l.Algorithm {
+			t.Errorf("%s: world %s, algorithm %s; want %s, %s", l.Key, s.World, s.Algorithm, l.World, l.Algorithm)
+		}
+		if l.Key == "diverge" {
+			waitFor(t, ctx, "the divergence the lesson shows", func(s status) bool { return strings.Contains(s.Notice, "diverged") })
+		} else if strings.HasPrefix(s.Notice, "error") {
+			t.Errorf("%s: %s", l.Key, s.Notice)
+		}
+		for k, v := range l.Params {
+			if got := s.param(k); got != v {
+				t.Errorf("%s: %s = %v, want %v", l.Key, k, got, v)
+			}
+		}
+		for k, on := range l.Layers {
+			if s.Layers[k] != on {
+				t.Errorf("%s: layer %s on = %v, want %v", l.Key, k, s.Layers[k], on)
+			}
+		}
+		card, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("lesson-card").hidden ? "" : document.getElementById("lesson-watch").textContent`))
+		if card != l.Watch {
+			t.Errorf("%s: the page shows %q, not what to watch", l.Key, card)
+		}
+		if l.Key == "cliff-sarsa" {
+			waitFor(t, ctx, "some episodes", func(s status) bool { return s.Learn.Episode > 20 })
+			pageShot(t, ctx, "page-lesson-cliff-sarsa.png")
+		}
+	}
+	// Picking another world leaves the lesson.
+	pick := `(() => { const el = document.getElementById("world"); el.value = "maze-10x10"; el.dispatchEvent(new Event("change", {bubbles: true})); })()`
+	chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](pick))
+	waitFor(t, ctx, "the lesson to end", func(s status) bool { return s.Lesson == nil && s.World == "maze-10x10" })
+	if len(*problems) > 0 {
+		t.Errorf("the page logged errors:\n%s", strings.Join(*problems, "\n"))
+	}
 }

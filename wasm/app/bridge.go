@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"sync"
 
+	"bellman/assets"
 	"bellman/sim/grid"
 	"bellman/sim/param"
 	"bellman/sim/session"
@@ -188,8 +189,9 @@ type Status struct {
 	Geom            Geom
 	WorldFile       string // the current world as a world file
 	Startup         Startup
-	Diverged        string  // what went non-finite, if learning diverged
-	AllocsPerFrame  float64 // heap allocations per frame, measured each second
+	Diverged        string         // what went non-finite, if learning diverged
+	Lesson          *assets.Lesson // the lesson the scene was set up by, if any
+	AllocsPerFrame  float64        // heap allocations per frame, measured each second
 	// GameAllocsPerFrame is the heap allocations per frame inside Update
 	// and Draw, without the page's status requests.
 	GameAllocsPerFrame float64
@@ -353,6 +355,23 @@ func (s *Status) view() any {
 		"notice": s.Notice, "noticeSeq": s.NoticeSeq,
 		"updateMs": s.UpdateMs, "drawMs": s.DrawMs, "firstFrameMs": s.FirstFrameMs, "stepsPerSec": s.Steps,
 		"geom": s.Geom, "worldFile": s.WorldFile, "startup": s.Startup, "diverged": s.Diverged, "allocsPerFrame": s.AllocsPerFrame,
+		"lesson":             s.Lesson,
 		"gameAllocsPerFrame": s.GameAllocsPerFrame,
 	}
 }
+
+// lessonsJSON returns the built-in lessons as JSON for the page's picker.
+var lessonsJSON = func() func() string {
+	var once sync.Once
+	var text string
+	return func() string {
+		once.Do(func() {
+			data, err := json.Marshal(assets.Lessons())
+			if err != nil {
+				data = []byte("[]")
+			}
+			text = string(data)
+		})
+		return text
+	}
+}()

@@ -18,11 +18,14 @@ func (b *Bridge) install() {
 			return nil
 		})
 	}
-	for _, op := range []string{"play", "pause", "toggle", "step", "reset", "set", "world", "load", "algorithm", "speed", "layer", "select"} {
+	for _, op := range []string{"play", "pause", "toggle", "step", "reset", "set", "world", "load", "algorithm", "speed", "layer", "select", "lesson"} {
 		api.Set(op, push(op))
 	}
 	api.Set("status", js.FuncOf(func(this js.Value, args []js.Value) any {
 		return b.StatusJSON()
+	}))
+	api.Set("lessons", js.FuncOf(func(this js.Value, args []js.Value) any {
+		return lessonsJSON()
 	}))
 	// Clicks and keys are taken from the DOM events, which never miss a
 	// press that starts and ends between two ticks.
@@ -91,7 +94,7 @@ func command(op string, args []js.Value) (c Command) {
 			return Command{Op: "bad", Key: "bellman." + op + " needs a name first, e.g. " + op + `("gamma", 0.5)`}
 		}
 		c.Key, c.Value = key, number(1)
-	case "world", "load", "algorithm":
+	case "world", "load", "algorithm", "lesson":
 		key, ok := str(0)
 		if !ok {
 			return Command{Op: "bad", Key: "bellman." + op + " needs a name (a string)"}

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"math"
 	"runtime"
+	"slices"
 	"time"
 
 	"github.com/hajimehoshi/ebiten/v2"
@@ -74,6 +75,7 @@ type Game struct {
 	dirty        bool // the state changed since the last snapshot
 	sceneSerial  int  // scenes switched to so far
 	diverged     bool // divergence was reported and the run paused
+	lesson       *assets.Lesson
 
 	mallocs        uint64  // heap allocations at the last measurement
 	allocFrames    int     // frames at the last measurement
@@ -243,6 +245,70 @@ func (g *Game) switchScene(c Command) (bool, string, error) {
 	return true, "", nil
 }
 
+// startLesson sets up a built-in lesson: a fresh session of its world and
+// algorithm with default parameters, then its own parameters, layers and
+// speed. On error the current scene stays.
+func (g *Game) startLesson(key string) (string, error) {
+	l, err := assets.LessonByKey(key)
+	if err != nil {
+		return "", err
+	}
+	var next Scene
+	switch {
+	case l.World == labKey:
+		if next, err = newLabScene(); err != nil {
+			return "", err
+		}
+	case isControlEnv(l.World):
+		sess, err := session.NewControl(l.World, l.Algorithm, 1)
+		if err != nil {
+			return "", err
+		}
+		next = newControlScene(sess)
+	default:
+		w, err := assets.World(l.World)
+		if err != nil {
+			return "", err
+		}
+		if isLearnAgent(l.Algorithm) {
+			sess, err := session.NewLearn(w, l.Algorithm, 1)
+			if err != nil {
+				return "", err
+			}
+			next = newLearnScene(sess)
+		} else {
+			sess, err := session.NewGrid(w, l.Algorithm)
+			if err != nil {
+				return "", err
+			}
+			next = newDPScene(sess)
+		}
+	}
+	keys := make([]string, 0, len(l.Params)+len(l.Layers))
+	for k := range l.Params {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if _, err := next.Apply(Command{Op: "set", Key: k, Value: l.Params[k]}); err != nil {
+			return "", fmt.Errorf("lesson %s: %v", key, err)
+		}
+	}
+	for k, on := range l.Layers {
+		v := 0.0
+		if on {
+			v = 1
+		}
+		if _, err := next.Apply(Command{Op: "layer", Key: k, Value: v}); err != nil {
+			return "", fmt.Errorf("lesson %s: %v", key, err)
+		}
+	}
+	g.scene, g.speed, g.acc, g.playing = next, l.Speed, 0, true
+	g.sceneSerial++
+	g.lesson = &l
+	return "lesson: " + l.Title, nil
+}
+
 // Update applies queued commands and input, then runs the steps the speed
 // asks for within the frame budget.
 func (g *Game) Update() error {
@@ -304,10 +370,15 @@ func (g *Game) apply(c Command) {
 		} else {
 			g.speed = v
 		}
+	case "lesson":
+		note, err = g.startLesson(c.Key)
 	default:
 		var done bool
 		if done, note, err = g.switchScene(c); !done {
 			note, err = g.scene.Apply(c)
+		}
+		if err == nil && (c.Op == "world" || c.Op == "algorithm" || c.Op == "load") {
+			g.lesson = nil // the setup is the person's own now
 		}
 	}
 	if err != nil {
@@ -401,7 +472,7 @@ func (g *Game) publish() {
 	s.Notice, s.NoticeSeq = g.notice, g.noticeSeq
 	s.UpdateMs, s.DrawMs, s.FirstFrameMs, s.Steps = g.updateMs, g.drawMs, g.firstFrameMs, g.stepsPerSec
 	s.AllocsPerFrame, s.GameAllocsPerFrame = g.allocsPerFrame, g.gameAllocsPerFrame
-	s.Startup, s.Diverged = startup, ""
+	s.Startup, s.Diverged, s.Lesson = startup, "", g.lesson
 	s.WorldGroups, s.AlgorithmGroups = worldGroups, gridAlgorithmGroups
 	switch g.scene.(type) {
 	case *controlScene:

@@ -79,6 +79,33 @@ function buildPickers(s) {
   if (document.activeElement !== algo) algo.value = s.algorithm;
 }
 
+// --- lessons: ready-made setups, listed once from the game
+let lessonsFilled = false;
+function fillLessons() {
+  if (lessonsFilled || !api || !api.lessons) return;
+  let list;
+  try { list = JSON.parse(api.lessons()); } catch (e) { return; }
+  lessonsFilled = true;
+  const sel = $("lesson");
+  for (const l of list) {
+    const o = new Option(l.title, l.key);
+    o.title = l.source;
+    sel.append(o);
+  }
+  sel.onchange = () => {
+    if (sel.value) { call("lesson", sel.value); saveHash(); }
+  };
+}
+function renderLesson(s) {
+  const l = s.lesson, sel = $("lesson");
+  if (document.activeElement !== sel) sel.value = l ? l.key : "";
+  $("lesson-card").hidden = !l;
+  if (l) {
+    $("lesson-watch").textContent = l.watch;
+    $("lesson-source").textContent = l.source;
+  }
+}
+
 // A slider position maps to a value linearly, or on a log scale.
 function toSlider(p, v) {
   if (p.log) return (Math.log10(v) - Math.log10(p.min)) / (Math.log10(p.max) - Math.log10(p.min)) * 1000;
@@ -430,6 +457,8 @@ function update() {
   status = s;
   for (const g of s.algorithmGroups) for (const a of g.items) ALGO_LABEL[a.key] = a.label;
   buildPickers(s);
+  fillLessons();
+  renderLesson(s);
   if (s.version !== version) {
     version = s.version;
     buildParams(s);
@@ -470,6 +499,7 @@ function saveHash() {
     const q = new URLSearchParams();
     // A world loaded from a file has no name the address could bring back.
     const builtIn = status.worldGroups.some((g) => g.items.some((i) => i.key === status.world));
+    if (status.lesson) q.set("lesson", status.lesson.key);
     if (builtIn) q.set("world", status.world);
     q.set("algorithm", status.algorithm);
     for (const p of status.params) if (p.value !== p.default) q.set(p.key, String(p.value));
@@ -483,11 +513,16 @@ function startFromHash() {
   const hash = location.hash;
   if (!hash || hash.length < 2) return;
   const q = new URLSearchParams(hash.slice(1));
-  if (q.get("world")) call("world", q.get("world"));
-  if (q.get("algorithm")) call("algorithm", q.get("algorithm"));
+  // A lesson sets up its world and algorithm; the parameters after it are
+  // the ones changed since.
+  if (q.get("lesson")) call("lesson", q.get("lesson"));
+  else {
+    if (q.get("world")) call("world", q.get("world"));
+    if (q.get("algorithm")) call("algorithm", q.get("algorithm"));
+  }
   const problems = [];
   for (const [k, v] of q) {
-    if (k === "world" || k === "algorithm") continue;
+    if (k === "world" || k === "algorithm" || k === "lesson") continue;
     const x = Number(v);
     if (v.trim() === "" || isNaN(x)) { problems.push(`${k}: "${v}" is not a number`); continue; }
     call("set", k, x);
