@@ -6,8 +6,10 @@
 // Usage:
 //
 //	bellman worlds
+//	bellman lessons [--json]
 //	bellman solve --world NAME|FILE --method vi|pi|tpi|eval|closed [--gamma 0.9] [--tol 1e-10] [--j 3] [--policy FILE]
 //	bellman train --world NAME|FILE --agent NAME --steps N [--seed S] [--set key=value ...] [--json]
+//	bellman train --lesson KEY --steps N [--seed S] [--set key=value ...] [--json]
 //	bellman bench td --world NAME|FILE --agent NAME --steps N [--seed S] [--set key=value ...]
 //	bellman bench dp --world NAME|FILE --method vi|pi --sweeps N [--gamma 0.9]
 //	bellman train --env pendulum --agent ddpg|td3 --steps N [--seed S] [--set key=value ...] [--json]
@@ -35,6 +37,7 @@ type command struct {
 
 var commands = map[string]command{
 	"worlds":  {"list the built-in worlds", runWorlds},
+	"lessons": {"list the built-in lessons (ready-made setups from the books)", runLessons},
 	"solve":   {"solve a grid world by dynamic programming (JSON)", runSolve},
 	"rollout": {"step a control environment from a state through given actions (JSON)", runRollout},
 	"train":   {"train an agent from experience; one CSV (or JSON) row per episode", runTrain},

@@ -77,6 +77,10 @@ func newLearn(worldName, agentName string, seed uint64, sets []string) (*session
 }
 
 func runTrain(args []string, stdout io.Writer) error {
+	args, err := expandLesson(args)
+	if err != nil {
+		return err
+	}
 	if hasFlag(args, "env") {
 		return runTrainEnv(args, stdout) // continuous control: DDPG, TD3
 	}
