@@ -323,7 +323,7 @@ func TestPage(t *testing.T) {
 		if v := *s.Values[3][2]; math.Abs(v-10) > 1e-3 {
 			t.Errorf("reported v(target) = %v, want 10 = 1/(1−0.9)", v)
 		}
-		fill := cellPixel(img, g, 3, 2, 0.5, 0.2)
+		fill := cellPixel(img, g, 3, 2, 0.25, 0.5)
 		if !orangeish(fill) {
 			t.Errorf("target fill %v is not the positive (orange) colour", fill)
 		}
@@ -406,7 +406,7 @@ func TestPage(t *testing.T) {
 			t.Error("values did not change with γ")
 		}
 		// The colour scale follows the range, and v(0,0) falls from 58% of it to ~0.
-		a, b := cellPixel(img9, g, 0, 0, 0.5, 0.15), cellPixel(img5, g, 0, 0, 0.5, 0.15)
+		a, b := cellPixel(img9, g, 0, 0, 0.12, 0.5), cellPixel(img5, g, 0, 0, 0.12, 0.5)
 		if near(a, b, 10) {
 			t.Errorf("cell (0,0) colour unchanged by γ: %v", a)
 		}
@@ -519,7 +519,7 @@ func TestPage(t *testing.T) {
 			t.Errorf("cell (2,5) above the cliff is dark: %v", px)
 		}
 		// Values are negative here (−1 a step): blue.
-		if px := cellPixel(img, g, 0, 0, 0.5, 0.15); !blueish(px) {
+		if px := cellPixel(img, g, 0, 0, 0.12, 0.5); !blueish(px) {
 			t.Errorf("cell (0,0) of the cliff world %v is not the negative (blue) colour", px)
 		}
 		pageShot(t, ctx, "page-cliff-4x12.png")

@@ -363,7 +363,7 @@ func (s *gridView) drawPolicy(screen *ebiten.Image, ox, oy, cs float64) {
 	numbers := s.on("numbers") && !s.on("q")
 	maxLen, cyOff := c*0.44, float32(0)
 	if numbers {
-		maxLen, cyOff = c*0.3, c*0.12
+		maxLen, cyOff = c*0.28, c*0.14
 	}
 	shaft := float32(math.Max(1.5, cs*0.045))
 	head := float32(math.Max(5, cs*0.14))
@@ -442,7 +442,7 @@ func (s *gridView) drawNumbers(screen *ebiten.Image, ox, oy, cs float64) {
 			}
 			ty := cy
 			if s.on("policy") {
-				ty = y + cs*0.24
+				ty = y + cs*0.2
 			}
 			drawText(screen, s.label(i*6, v, prec), faceV, cx, ty, col)
 			continue
