@@ -1,6 +1,7 @@
 package assets_test
 
 import (
+	"encoding/json"
 	"math"
 	"slices"
 	"testing"
@@ -104,6 +105,29 @@ func TestLessonsOpen(t *testing.T) {
 	}
 	if _, err := assets.LessonByKey("nope"); err == nil {
 		t.Error("an unknown lesson gives no error")
+	}
+	// A missing speed would silently mean "as fast as possible".
+	var raw []map[string]any
+	if err := json.Unmarshal(assets.LessonsFile(), &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range raw {
+		if _, ok := l["speed"]; !ok {
+			t.Errorf("%v: no speed", l["key"])
+		}
+		for _, k := range []string{"params", "layers"} {
+			if v, ok := l[k]; ok && v == nil {
+				t.Errorf("%v: %s is null", l["key"], k)
+			}
+		}
+	}
+	layers := []string{"values", "numbers", "policy", "q", "trail", "visits", "traces", "errors"} // wasm/app's
+	for _, l := range assets.Lessons() {
+		for k := range l.Layers {
+			if !slices.Contains(layers, k) {
+				t.Errorf("%s: no layer %q", l.Key, k)
+			}
+		}
 	}
 }
 

@@ -136,6 +136,7 @@ type status struct {
 	DrawMs     float64 `json:"drawMs"`
 	FirstFrame float64 `json:"firstFrameMs"`
 	GameAllocs float64 `json:"gameAllocsPerFrame"`
+	Speed      float64 `json:"speed"`
 	Lesson     *struct {
 		Key string `json:"key"`
 	} `json:"lesson"`
@@ -849,28 +850,54 @@ func TestServeGzip(t *testing.T) {
 	_ = srv
 }
 
-// Every lesson picked from the menu sets up its world, algorithm and
-// parameters without an error and shows what to watch; an address with a
-// lesson starts it.
+// Every lesson picked from the menu sets up its world, algorithm, speed and
+// parameters without an error, shows what to watch and goes into the
+// address; an address with a lesson starts it; "your own setup" ends it.
 func TestLessons(t *testing.T) {
 	srv := page(t)
 	ctx, problems := browser(t, 1280, 800)
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/#lesson=cliff-qlearning")); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/#lesson=cliff-qlearning&alpha=0.3")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, ctx, "the lesson from the address", func(s status) bool {
+	s := waitFor(t, ctx, "the lesson from the address", func(s status) bool {
 		return s.Lesson != nil && s.Lesson.Key == "cliff-qlearning" && s.World == "cliff-4x12" && s.Algorithm == "qlearning"
 	})
-	for _, l := range assets.Lessons() {
-		js := fmt.Sprintf(`(() => { const el = document.getElementById("lesson"); el.value = %q; el.dispatchEvent(new Event("change", {bubbles: true})); return el.value; })()`, l.Key)
-		if v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js)); err != nil || v != l.Key {
-			t.Fatalf("%s: not in the lesson menu (%q, %v)", l.Key, v, err)
+	if a := s.param("alpha"); a != 0.3 {
+		t.Errorf("α %v after #lesson=cliff-qlearning&alpha=0.3", a)
+	}
+	evalString := func(js string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatal(err)
 		}
+		return v
+	}
+	// The page shows a lesson's card and puts it into the address once
+	// the game has taken it: poll, the page refreshes every 100 ms.
+	pageShows := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); !ok(); time.Sleep(50 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the page does not show %s", what)
+			}
+		}
+	}
+	pageShows("the lesson picked in the menu", func() bool { return evalString(`document.getElementById("lesson").value`) == "cliff-qlearning" })
+	pick := func(id, value string) {
+		t.Helper()
+		js := fmt.Sprintf(`(() => { const el = document.getElementById(%q); el.value = %q; el.dispatchEvent(new Event("change", {bubbles: true})); return el.value; })()`, id, value)
+		if v := evalString(js); v != value {
+			t.Fatalf("%s has no option %q", id, value)
+		}
+	}
+	for _, l := range assets.Lessons() {
+		pick("lesson", l.Key)
 		s := waitFor(t, ctx, "lesson "+l.Key, func(s status) bool {
 			return s.Lesson != nil && s.Lesson.Key == l.Key
 		})
-		if s.World != l.World || s.Algorithm != l.Algorithm {
-			t.Errorf("%s: world %s, algorithm %s; want %s, %s", l.Key, s.World, s.Algorithm, l.World, l.Algorithm)
+		if s.World != l.World || s.Algorithm != l.Algorithm || s.Speed != l.Speed {
+			t.Errorf("%s: world %s, algorithm %s, speed %v; want %s, %s, %v", l.Key, s.World, s.Algorithm, s.Speed, l.World, l.Algorithm, l.Speed)
 		}
 		if l.Key == "diverge" {
 			waitFor(t, ctx, "the divergence the lesson shows", func(s status) bool { return strings.Contains(s.Notice, "diverged") })
@@ -887,19 +914,36 @@ func TestLessons(t *testing.T) {
 				t.Errorf("%s: layer %s on = %v, want %v", l.Key, k, s.Layers[k], on)
 			}
 		}
-		card, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("lesson-card").hidden ? "" : document.getElementById("lesson-watch").textContent`))
-		if card != l.Watch {
-			t.Errorf("%s: the page shows %q, not what to watch", l.Key, card)
-		}
+		pageShows(l.Key+"'s card", func() bool {
+			return evalString(`document.getElementById("lesson-card").hidden ? "" : document.getElementById("lesson-watch").textContent`) == l.Watch
+		})
+		pageShows(l.Key+" in the address", func() bool { return strings.Contains(evalString(`location.hash`), "lesson="+l.Key) })
 		if l.Key == "cliff-sarsa" {
 			waitFor(t, ctx, "some episodes", func(s status) bool { return s.Learn.Episode > 20 })
 			pageShot(t, ctx, "page-lesson-cliff-sarsa.png")
 		}
 	}
-	// Picking another world leaves the lesson.
-	pick := `(() => { const el = document.getElementById("world"); el.value = "maze-10x10"; el.dispatchEvent(new Event("change", {bubbles: true})); })()`
-	chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](pick))
-	waitFor(t, ctx, "the lesson to end", func(s status) bool { return s.Lesson == nil && s.World == "maze-10x10" })
+	// Changing a lesson's parameter back to its default goes into the
+	// address (against the lesson's value, not the default).
+	pick("lesson", "gamma-0.5")
+	waitFor(t, ctx, "gamma-0.5", func(s status) bool { return s.Lesson != nil && s.Lesson.Key == "gamma-0.5" })
+	js := `(() => { const el = document.getElementById("param-gamma"); el.value = "0.9"; el.dispatchEvent(new Event("input", {bubbles: true})); el.dispatchEvent(new Event("change", {bubbles: true})); })()`
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](js)); err != nil {
+		t.Fatal(err)
+	}
+	pageShows("γ 0.9 in the address", func() bool { return strings.Contains(evalString(`location.hash`), "gamma=0.9") })
+	// "Your own setup" ends the lesson and keeps the scene.
+	pick("lesson", "")
+	s = waitFor(t, ctx, "the lesson to end", func(s status) bool { return s.Lesson == nil })
+	if s.World != "zhao-5x5" || s.param("gamma") != 0.9 {
+		t.Errorf("ending the lesson changed the scene: %s, γ %v", s.World, s.param("gamma"))
+	}
+	pageShows("no card", func() bool { return evalString(`String(document.getElementById("lesson-card").hidden)`) == "true" })
+	// Picking another world leaves a lesson too.
+	pick("lesson", "dyna-maze")
+	waitFor(t, ctx, "dyna-maze", func(s status) bool { return s.Lesson != nil && s.Lesson.Key == "dyna-maze" })
+	pick("world", "zhao-5x5")
+	waitFor(t, ctx, "the lesson to end", func(s status) bool { return s.Lesson == nil && s.World == "zhao-5x5" })
 	if len(*problems) > 0 {
 		t.Errorf("the page logged errors:\n%s", strings.Join(*problems, "\n"))
 	}

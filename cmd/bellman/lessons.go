@@ -54,7 +54,9 @@ func expandLesson(args []string) ([]string, error) {
 			key = args[i+1]
 			i++
 		case strings.HasPrefix(args[i], "-") && strings.HasPrefix(a, "lesson="):
-			key = strings.TrimPrefix(a, "lesson=")
+			if key = strings.TrimPrefix(a, "lesson="); key == "" {
+				return nil, fmt.Errorf("--lesson needs a lesson's key")
+			}
 		default:
 			rest = append(rest, args[i])
 		}
@@ -75,9 +77,14 @@ func expandLesson(args []string) ([]string, error) {
 	switch {
 	case slices.Contains(session.ControlEnvs(), l.World):
 		where = "--env"
+	case l.Algorithm == "lab":
+		return nil, fmt.Errorf("lesson %s is the stochastic-approximation lab, which runs only in the page", key)
 	case !slices.ContainsFunc(session.LearnAgents, func(a session.Algorithm) bool { return a.Key == l.Algorithm }):
-		return nil, fmt.Errorf("lesson %s runs %s on %s, which train does not (planning: bellman solve --world %s --method %s)",
-			key, l.Algorithm, l.World, l.World, l.Algorithm)
+		solve := "bellman solve --world " + l.World + " --method " + l.Algorithm
+		if g, ok := l.Params["gamma"]; ok {
+			solve += " --gamma " + param.Format(g)
+		}
+		return nil, fmt.Errorf("lesson %s plans with %s, which train does not: %s", key, l.Algorithm, solve)
 	}
 	out := []string{where, l.World, "--agent", l.Algorithm}
 	for _, kv := range strings.Fields(lessonSets(l, " ")) {

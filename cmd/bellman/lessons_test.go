@@ -42,6 +42,9 @@ func TestLessons(t *testing.T) {
 		{[]string{"train", "--lesson", "nope", "--steps", "10"}, `no lesson "nope"`},
 		{[]string{"train", "--lesson", "cliff-sarsa", "--agent", "qlearning", "--steps", "10"}, "leave out --agent"},
 		{[]string{"train", "--lesson", "fig-3-4", "--steps", "10"}, "bellman solve --world zhao-5x5 --method vi"},
+		{[]string{"train", "--lesson", "gamma-0.5", "--steps", "10"}, "bellman solve --world zhao-5x5 --method vi --gamma 0.5"},
+		{[]string{"train", "--lesson", "sa-lab", "--steps", "10"}, "runs only in the page"},
+		{[]string{"train", "--lesson=", "--steps", "10"}, "needs a lesson's key"},
 		{[]string{"train", "--steps", "10", "--lesson"}, "needs a lesson's key"},
 	} {
 		_, stderr, code := bellman(tc.args...)

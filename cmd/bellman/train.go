@@ -85,6 +85,7 @@ func runTrain(args []string, stdout io.Writer) error {
 		return runTrainEnv(args, stdout) // continuous control: DDPG, TD3
 	}
 	fs := newFlags("train")
+	fs.String("lesson", "", "a learning lesson's key (bellman lessons): its world, agent and --set flags")
 	world := fs.String("world", "", "built-in world name or world file")
 	agentName := fs.String("agent", "", "agent: "+strings.Join(agent.Names(), ", "))
 	steps := fs.Int("steps", 0, "environment steps to take; an episode still running at the end is not written")

@@ -15,8 +15,8 @@ import (
 // Command is one request from the page, applied by the game loop between
 // ticks.
 type Command struct {
-	Op    string  // play, pause, toggle, step, reset, set, world, load, algorithm, speed, layer, select, click
-	Key   string  // parameter key, layer name, world or algorithm name
+	Op    string  // play, pause, toggle, step, reset, set, world, load, algorithm, speed, layer, select, click, lesson
+	Key   string  // parameter key, layer name, world, algorithm or lesson name
 	Value float64 // parameter value, speed, layer on (1) or off (0); click: x
 	Row   int     // select: row; click: y
 	Col   int
@@ -361,17 +361,10 @@ func (s *Status) view() any {
 }
 
 // lessonsJSON returns the built-in lessons as JSON for the page's picker.
-var lessonsJSON = func() func() string {
-	var once sync.Once
-	var text string
-	return func() string {
-		once.Do(func() {
-			data, err := json.Marshal(assets.Lessons())
-			if err != nil {
-				data = []byte("[]")
-			}
-			text = string(data)
-		})
-		return text
+var lessonsJSON = sync.OnceValue(func() string {
+	data, err := json.Marshal(assets.Lessons())
+	if err != nil {
+		return "[]"
 	}
-}()
+	return string(data)
+})

@@ -72,16 +72,16 @@ type Game struct {
 	notice       string
 	noticeSeq    int
 	status       Status
-	dirty        bool // the state changed since the last snapshot
-	sceneSerial  int  // scenes switched to so far
-	diverged     bool // divergence was reported and the run paused
-	lesson       *assets.Lesson
+	dirty        bool           // the state changed since the last snapshot
+	sceneSerial  int            // scenes switched to so far
+	diverged     bool           // divergence was reported and the run paused
+	lesson       *assets.Lesson // the lesson that set up the scene, until the person changes world or algorithm
 
 	mallocs        uint64  // heap allocations at the last measurement
 	allocFrames    int     // frames at the last measurement
 	allocsPerFrame float64 // heap allocations per frame over the last second, the page's requests included
 
-	gameAllocs         uint64  // allocations inside Update and Draw on the sampled frames
+	gameAllocs         uint64  // allocations inside the sampled frames' Draw and all Updates before it
 	gameFrames         int     // sampled frames since the last measurement
 	gameAllocsPerFrame float64 // allocations per frame inside Update and Draw over the last second
 }
@@ -90,8 +90,8 @@ type Game struct {
 // every allocSample-th frame (reading the statistics stops the world).
 const allocSample = 8
 
-// mallocs returns the heap allocations so far.
-func mallocs() uint64 {
+// heapMallocs returns the heap allocations so far.
+func heapMallocs() uint64 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return ms.Mallocs
@@ -247,8 +247,13 @@ func (g *Game) switchScene(c Command) (bool, string, error) {
 
 // startLesson sets up a built-in lesson: a fresh session of its world and
 // algorithm with default parameters, then its own parameters, layers and
-// speed. On error the current scene stays.
+// speed. On error the current scene stays. An empty key ends the lesson and
+// keeps the scene.
 func (g *Game) startLesson(key string) (string, error) {
+	if key == "" { // the person's own setup from here on
+		g.lesson = nil
+		return "", nil
+	}
 	l, err := assets.LessonByKey(key)
 	if err != nil {
 		return "", err
@@ -314,8 +319,8 @@ func (g *Game) startLesson(key string) (string, error) {
 func (g *Game) Update() error {
 	start := time.Now()
 	if g.frames%allocSample == 0 {
-		m0 := mallocs()
-		defer func() { g.gameAllocs += mallocs() - m0 }()
+		m0 := heapMallocs()
+		defer func() { g.gameAllocs += heapMallocs() - m0 }()
 	}
 	if startup.Update == 0 {
 		startup.Update = pageNow()
@@ -386,6 +391,12 @@ func (g *Game) apply(c Command) {
 	}
 	if note != "" {
 		g.say(note)
+	}
+	switch c.Op {
+	case "reset", "world", "load", "algorithm", "set", "lesson":
+		// A new run, or a changed one, that diverges again is reported
+		// again, even within its first frame.
+		g.diverged = false
 	}
 	g.dirty = true
 }
@@ -501,8 +512,8 @@ func (g *Game) publish() {
 func (g *Game) Draw(screen *ebiten.Image) {
 	start := time.Now()
 	if g.frames%allocSample == 0 {
-		m0 := mallocs()
-		defer func() { g.gameAllocs += mallocs() - m0; g.gameFrames++ }()
+		m0 := heapMallocs()
+		defer func() { g.gameAllocs += heapMallocs() - m0; g.gameFrames++ }()
 	}
 	screen.Fill(background)
 	g.scene.Draw(screen)

@@ -382,8 +382,9 @@ func (s *gridView) drawPolicy(screen *ebiten.Image, ox, oy, cs float64) {
 			}
 			d := arrowDir[a]
 			l := maxLen * p
-			hl := head // a short arrow gets a head in proportion, so that
-			// arrows of tied actions read as arrows, not one blot
+			// A short arrow gets a head in proportion, so that arrows of
+			// tied actions read as arrows, not one blot.
+			hl := head
 			if hl > l*0.45+1.5 {
 				hl = l*0.45 + 1.5
 			}

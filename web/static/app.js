@@ -93,17 +93,21 @@ function fillLessons() {
     sel.append(o);
   }
   sel.onchange = () => {
-    if (sel.value) { call("lesson", sel.value); saveHash(); }
+    call("lesson", sel.value); // "" ends the lesson, keeping the scene
+    saveHash();
+    sel.blur(); // so that space, s and r reach the game again
   };
 }
+let lessonShown = null;
 function renderLesson(s) {
   const l = s.lesson, sel = $("lesson");
   if (document.activeElement !== sel) sel.value = l ? l.key : "";
+  const key = l ? l.key : "";
+  if (key === lessonShown) return;
+  lessonShown = key;
   $("lesson-card").hidden = !l;
-  if (l) {
-    $("lesson-watch").textContent = l.watch;
-    $("lesson-source").textContent = l.source;
-  }
+  $("lesson-watch").textContent = l ? l.watch : "";
+  $("lesson-source").textContent = l ? l.source : "";
 }
 
 // A slider position maps to a value linearly, or on a log scale.
@@ -459,6 +463,10 @@ function update() {
   buildPickers(s);
   fillLessons();
   renderLesson(s);
+  if (hashAfterFrame !== null && s.frame >= hashAfterFrame) {
+    hashAfterFrame = null;
+    writeHash(s);
+  }
   if (s.version !== version) {
     version = s.version;
     buildParams(s);
@@ -492,19 +500,29 @@ function update() {
 }
 
 // --- URL state: #world=zhao-5x5&algorithm=vi&gamma=0.9 (shareable setups)
+// The address is written from the first status that comes after the
+// change: the game applies commands on its next tick, which at a low frame
+// rate can be a while.
+let hashAfterFrame = null;
 function saveHash() {
-  if (!status) return;
-  setTimeout(() => {
-    if (!status) return;
-    const q = new URLSearchParams();
-    // A world loaded from a file has no name the address could bring back.
-    const builtIn = status.worldGroups.some((g) => g.items.some((i) => i.key === status.world));
-    if (status.lesson) q.set("lesson", status.lesson.key);
-    if (builtIn) q.set("world", status.world);
-    q.set("algorithm", status.algorithm);
-    for (const p of status.params) if (p.value !== p.default) q.set(p.key, String(p.value));
-    history.replaceState(null, "", "#" + q.toString());
-  }, 150);
+  if (!api) return;
+  try { hashAfterFrame = JSON.parse(api.status()).frame + 2; } catch (e) { hashAfterFrame = 0; }
+}
+function writeHash(s) {
+  const q = new URLSearchParams();
+  // A world loaded from a file has no name the address could bring back.
+  const builtIn = s.worldGroups.some((g) => g.items.some((i) => i.key === s.world));
+  if (builtIn) q.set("world", s.world);
+  q.set("algorithm", s.algorithm);
+  // Under a lesson, a parameter is written when it differs from the
+  // lesson's value; otherwise when it differs from its default.
+  const base = (s.lesson && s.lesson.params) || {};
+  if (s.lesson) q.set("lesson", s.lesson.key);
+  for (const p of s.params) {
+    const ref = p.key in base ? base[p.key] : p.default;
+    if (p.value !== ref) q.set(p.key, String(p.value));
+  }
+  history.replaceState(null, "", "#" + q.toString());
 }
 // Commands run in order, so parameters set after a world or algorithm
 // change apply to the new one; the game reports unknown keys and clamps
@@ -513,13 +531,11 @@ function startFromHash() {
   const hash = location.hash;
   if (!hash || hash.length < 2) return;
   const q = new URLSearchParams(hash.slice(1));
-  // A lesson sets up its world and algorithm; the parameters after it are
-  // the ones changed since.
-  if (q.get("lesson")) call("lesson", q.get("lesson"));
-  else {
-    if (q.get("world")) call("world", q.get("world"));
-    if (q.get("algorithm")) call("algorithm", q.get("algorithm"));
-  }
+  // A lesson sets up its world and algorithm afresh; the parameters after
+  // it are the ones changed since.
+  if (q.get("world")) call("world", q.get("world"));
+  if (q.get("algorithm")) call("algorithm", q.get("algorithm"));
+  if (q.get("lesson")) call("lesson", q.get("lesson")); // replaces both, if it exists
   const problems = [];
   for (const [k, v] of q) {
     if (k === "world" || k === "algorithm" || k === "lesson") continue;
