@@ -123,6 +123,41 @@ func DefaultConfig(algo Algo) Config {
 	return c
 }
 
+// DefaultConfigFor returns the browser defaults for algo on the
+// environment env (a name of control.Names): DefaultConfig(algo), tuned
+// for Pendulum, with these changes, each needed for every one of seeds
+// 1–3 to learn within a few minutes in the browser (BENCHMARKS.md gives
+// the runs):
+//
+//   - mountaincar: Ornstein–Uhlenbeck noise with σ 0.5 and dt 0.1 (θ 0.15,
+//     so that a push lasts about 1/(θ·dt) ≈ 67 steps). The car needs long
+//     pushes to rock up the hill; Gaussian σ 0.1 never reaches the goal
+//     and the agent settles for doing nothing.
+//   - cartpole: τ 0.02 (TD3 0.04, as its targets move only on every
+//     second update). With τ 0.005 the agent learns to balance the pole
+//     but the cost of letting the cart drift to the edge reaches the
+//     centre too slowly through the target networks.
+//   - pointmass: TD3 τ 0.01. DDPG learns with Pendulum's settings.
+//
+// Other names, pendulum included, get DefaultConfig(algo).
+func DefaultConfigFor(algo Algo, env string) Config {
+	c := DefaultConfig(algo)
+	switch strings.ToLower(strings.TrimSpace(env)) {
+	case "mountaincar":
+		c.Noise, c.Sigma, c.OUDt = OrnsteinUhlen, 0.5, 0.1
+	case "cartpole":
+		c.Tau = 0.02
+		if algo == TD3 {
+			c.Tau = 0.04
+		}
+	case "pointmass":
+		if algo == TD3 {
+			c.Tau = 0.01
+		}
+	}
+	return c
+}
+
 // Limits checked by Validate.
 const (
 	MaxBatch      = 4096

@@ -18,9 +18,17 @@ const (
 // the actor's and the critic's network and optimizer (nn.Schema with
 // ActorPrefix and CriticPrefix). TD3 adds policy_delay, target_noise and
 // target_clip. Changes of the keys marked Reset need a new agent; the
-// others can be applied with Trainer.Retune.
-func Schema(algo Algo) param.Schema {
-	d := DefaultConfig(algo)
+// others can be applied with Trainer.Retune. The defaults are
+// DefaultConfig(algo)'s, Pendulum's.
+func Schema(algo Algo) param.Schema { return schema(DefaultConfig(algo)) }
+
+// SchemaFor is Schema with the defaults of DefaultConfigFor(algo, env).
+func SchemaFor(algo Algo, env string) param.Schema { return schema(DefaultConfigFor(algo, env)) }
+
+// schema declares the parameters of d.Algo with d's values of the agent's
+// own keys as defaults; the networks' keys have nn.Schema's defaults.
+func schema(d Config) param.Schema {
+	algo := d.Algo
 	sc := param.Schema{
 		{Key: "gamma", Label: "discount γ", Min: 0, Max: 0.999, Step: 0.001, Default: d.Gamma,
 			Help: "how much future rewards count in the critic's target r + γQ′"},
@@ -64,7 +72,19 @@ func Schema(algo Algo) param.Schema {
 // (keys of Schema(algo); missing keys take their defaults). A value out of
 // its spec's range is an error.
 func ConfigFromValues(algo Algo, v param.Values) (Config, error) {
-	sc := Schema(algo)
+	return configFromValues(DefaultConfig(algo), v)
+}
+
+// ConfigFromValuesFor is ConfigFromValues with the missing keys taking the
+// defaults of SchemaFor(algo, env).
+func ConfigFromValuesFor(algo Algo, env string, v param.Values) (Config, error) {
+	return configFromValues(DefaultConfigFor(algo, env), v)
+}
+
+// configFromValues returns d with the values of v, the keys of schema(d).
+func configFromValues(d Config, v param.Values) (Config, error) {
+	algo := d.Algo
+	sc := schema(d)
 	full := sc.Defaults()
 	for k := range v {
 		if _, ok := sc.Find(k); !ok {
@@ -81,7 +101,7 @@ func ConfigFromValues(algo Algo, v param.Values) (Config, error) {
 		}
 		full[s.Key] = x
 	}
-	c := DefaultConfig(algo)
+	c := d
 	var err error
 	if c.Actor, err = nn.ConfigFromValues(c.Actor, ActorPrefix, full); err != nil {
 		return Config{}, err
