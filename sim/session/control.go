@@ -39,8 +39,8 @@ const curvePoints = 1024
 
 // Control is a learning session of a DDPG or TD3 agent on a
 // continuous-control environment. Its parameters are the seed, the
-// agent's schema (ddpg.Schema) and, for the point mass, the world's
-// (control.Schema's pm_ keys).
+// agent's schema with the environment's defaults (ddpg.SchemaFor) and, for
+// the point mass, the world's (control.Schema's pm_ keys).
 type Control struct {
 	env   string
 	agent ddpg.Algo
@@ -136,7 +136,8 @@ func copyPoints(dst, src []Point, n int) []Point {
 }
 
 // NewControl starts agent ("ddpg" or "td3") on env (one of ControlEnvs)
-// with default parameters and the given seed (at most MaxSeed).
+// with the environment's default parameters and the given seed (at most
+// MaxSeed).
 func NewControl(env, agent string, seed uint64) (*Control, error) {
 	if seed > MaxSeed {
 		return nil, fmt.Errorf("seed %d is above %d", seed, uint64(MaxSeed))
@@ -180,12 +181,12 @@ func (c *Control) load(env, agent string, carry param.Values) error {
 	return nil
 }
 
-// controlSchema is the seed, the agent's schema and, for the point mass,
-// the world's parameters.
+// controlSchema is the seed, the agent's schema with the environment's
+// defaults and, for the point mass, the world's parameters.
 func controlSchema(env string, algo ddpg.Algo) param.Schema {
 	sc := param.Schema{{Key: "seed", Label: "seed", Kind: param.Int, Min: 0, Max: MaxSeed, Step: 1, Default: 1, Reset: true,
 		Help: "the random numbers of a run: the same seed and parameters give the same run"}}
-	sc = append(sc, ddpg.Schema(algo)...)
+	sc = append(sc, ddpg.SchemaFor(algo, env)...)
 	if env == "pointmass" {
 		for _, s := range control.Schema() {
 			if strings.HasPrefix(s.Key, "pm_") {
@@ -218,7 +219,7 @@ func (c *Control) rebuild() error {
 
 // build makes a new trainer from the parameters and forgets the run.
 func (c *Control) build() error {
-	cfg, err := ddpg.ConfigFromValues(c.agent, c.agentValues())
+	cfg, err := ddpg.ConfigFromValuesFor(c.agent, c.env, c.agentValues())
 	if err != nil {
 		return err
 	}
@@ -320,7 +321,7 @@ func (c *Control) Set(key string, value float64) (note string, err error) {
 		}
 		return note + s.Label + " changed: restarted from the beginning", nil
 	}
-	cfg, err := ddpg.ConfigFromValues(c.agent, c.agentValues())
+	cfg, err := ddpg.ConfigFromValuesFor(c.agent, c.env, c.agentValues())
 	if err == nil {
 		err = c.tr.Retune(cfg)
 	}
@@ -330,13 +331,27 @@ func (c *Control) Set(key string, value float64) (note string, err error) {
 	return note, err
 }
 
-// SetEnv switches the environment and restarts, keeping the seed and the
-// agent's parameters.
-func (c *Control) SetEnv(env string) error { return c.load(env, c.agent.String(), c.vals) }
+// SetEnv switches the environment and restarts with the seed and the new
+// environment's defaults: the others are tuned for each environment
+// (ddpg.DefaultConfigFor), and a value chosen for one, such as the
+// pendulum's noise, would replace another's tuned one.
+func (c *Control) SetEnv(env string) error {
+	return c.load(env, c.agent.String(), param.Values{"seed": c.vals["seed"]})
+}
 
 // SetAgent switches the agent and restarts, keeping the seed and the
-// parameters both agents have.
-func (c *Control) SetAgent(agent string) error { return c.load(c.env, agent, c.vals) }
+// parameters both agents have that were changed from their defaults; the
+// others take the new agent's defaults for the environment (TD3's τ on
+// cartpole is not DDPG's, say).
+func (c *Control) SetAgent(agent string) error {
+	carry := param.Values{"seed": c.vals["seed"]}
+	for _, s := range c.schema {
+		if v := c.vals[s.Key]; v != s.Default {
+			carry[s.Key] = v
+		}
+	}
+	return c.load(c.env, agent, carry)
+}
 
 // Reset restarts the run with the current parameters: new networks, an
 // empty replay buffer, the first episode of the seed.

@@ -201,7 +201,8 @@ func TestControlSet(t *testing.T) {
 	}
 }
 
-// Switching keeps the seed and the shared parameters; the schema follows
+// Switching agents keeps the seed and the shared parameters that were
+// changed; switching environments keeps only the seed; the schema follows
 // the agent and the environment; a failed switch changes nothing.
 func TestControlSwitching(t *testing.T) {
 	c := newControl(t, "pendulum", "ddpg", 4)
@@ -220,8 +221,8 @@ func TestControlSwitching(t *testing.T) {
 	}
 	var s ControlSnapshot
 	c.Snapshot(&s)
-	if _, ok := c.Schema().Find("pm_gain"); !ok || s.ActDim != 2 || s.PointMass == nil || s.Seed != 4 || c.Values()["gamma"] != 0.95 {
-		t.Errorf("SetEnv pointmass: schema has pm_gain = %v, ActDim %d, seed %d", ok, s.ActDim, s.Seed)
+	if _, ok := c.Schema().Find("pm_gain"); !ok || s.ActDim != 2 || s.PointMass == nil || s.Seed != 4 || c.Values()["gamma"] != 0.99 {
+		t.Errorf("SetEnv pointmass: schema has pm_gain = %v, ActDim %d, seed %d, γ %v (want the default 0.99)", ok, s.ActDim, s.Seed, c.Values()["gamma"])
 	}
 	if _, err := c.Set("pm_gain", 4); err != nil || c.pm.Gain != 4 {
 		t.Errorf("pm_gain: %v, layout gain %v", err, c.pm.Gain)
@@ -303,5 +304,39 @@ func TestCurveCompaction(t *testing.T) {
 	c.add(2050, 2050) // completes a pair: the full curve halves to 4 entries per point
 	if len(c.y) != curvePoints/2 || c.stride != 4 || c.y[0] != 2.5 || c.y[511] != 2046.5 || c.an != 2 {
 		t.Errorf("second compaction: %d points, stride %d, first %v", len(c.y), c.stride, c.y[0])
+	}
+}
+
+// A session starts with its environment's and agent's defaults
+// (ddpg.DefaultConfigFor: cartpole's τ is 0.02 for DDPG, 0.04 for TD3;
+// mountaincar explores with OU noise σ 0.5). Switching the environment
+// brings the new one's defaults and keeps the seed; switching the agent
+// keeps what was changed and gives the new agent its defaults for the rest.
+func TestControlDefaultsPerEnv(t *testing.T) {
+	c := newControl(t, "cartpole", "ddpg", 6)
+	if v := c.Values(); v["tau"] != 0.02 || c.tr.Agent().Config().Tau != 0.02 {
+		t.Errorf("cartpole DDPG: τ %v, agent's %v, want 0.02", v["tau"], c.tr.Agent().Config().Tau)
+	}
+	if _, err := c.Set("noise_sigma", 0.2); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetAgent("td3"); err != nil {
+		t.Fatal(err)
+	}
+	if v := c.Values(); v["tau"] != 0.04 || v["noise_sigma"] != 0.2 || v["seed"] != 6 || c.tr.Agent().Config().Tau != 0.04 {
+		t.Errorf("cartpole DDPG → TD3: τ %v (want 0.04), σ %v (want 0.2, changed), seed %v", v["tau"], v["noise_sigma"], v["seed"])
+	}
+	if err := c.SetEnv("mountaincar"); err != nil {
+		t.Fatal(err)
+	}
+	cfg := c.tr.Agent().Config()
+	if v := c.Values(); v["tau"] != 0.005 || v["noise_sigma"] != 0.5 || v["ou_dt"] != 0.1 || v["noise"] != 1 || v["seed"] != 6 ||
+		cfg.Noise.String() != "ou" || cfg.Sigma != 0.5 || cfg.OUDt != 0.1 || cfg.Tau != 0.005 {
+		t.Errorf("cartpole → mountaincar: values %v, agent's config %+v", v, cfg)
+	}
+	for _, k := range c.Schema().Keys() {
+		if s, _ := c.Schema().Find(k); k != "seed" && c.Values()[k] != s.Default {
+			t.Errorf("mountaincar: %s = %v, not its default %v", k, c.Values()[k], s.Default)
+		}
 	}
 }
