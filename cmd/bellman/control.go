@@ -35,9 +35,10 @@ type controlRun struct {
 	tr     *ddpg.Trainer
 }
 
-// controlSchema is the agent's schema and, for the point mass, the world's.
+// controlSchema is the agent's schema with the environment's defaults (the
+// page's) and, for the point mass, the world's.
 func controlSchema(env string, algo ddpg.Algo) param.Schema {
-	sc := ddpg.Schema(algo)
+	sc := ddpg.SchemaFor(algo, env)
 	if env == "pointmass" {
 		for _, s := range control.Schema() {
 			if strings.HasPrefix(s.Key, "pm_") {
@@ -92,8 +93,8 @@ func applySet(sc param.Schema, vals param.Values, assignment string) error {
 	return sc.Set(vals, assignment) // the schema's error for an unknown key
 }
 
-// newControlRun builds a trainer for env and agent with the --set
-// assignments applied in order.
+// newControlRun builds a trainer for env and agent with the environment's
+// defaults and the --set assignments applied in order.
 func newControlRun(env, agent string, seed uint64, sets []string) (*controlRun, error) {
 	algo, err := ddpg.ParseAlgo(agent)
 	if err != nil {
@@ -115,7 +116,7 @@ func newControlRun(env, agent string, seed uint64, sets []string) (*controlRun, 
 	for _, s := range ddpg.Schema(algo) {
 		agentVals[s.Key] = vals[s.Key]
 	}
-	cfg, err := ddpg.ConfigFromValues(algo, agentVals)
+	cfg, err := ddpg.ConfigFromValuesFor(algo, env, agentVals)
 	if err != nil {
 		return nil, err
 	}

@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 
 	"bellman/sim/ddpg"
 	"bellman/sim/param"
+	"bellman/sim/session"
 )
 
 // small16 makes train --env and bench ddpg fast: 16-16 networks, learning
@@ -146,5 +149,46 @@ func TestBenchDDPG(t *testing.T) {
 	if r.Bench != "ddpg" || r.Agent != "td3" || r.Env != "pendulum" || r.Updates != 30 || r.Batch != 16 || r.Replay != 500 ||
 		len(r.Hidden) != 2 || r.Hidden[0] != 16 || !(r.PerSec > 0) || !(r.PerCPUSec > 0) || r.Settings["buffer"] != 2000 || r.Seed != 2 {
 		t.Errorf("got %+v", r)
+	}
+}
+
+// train --env and bench ddpg start from the page's defaults for the
+// environment and agent (the control session's values, but for its
+// seed), and --set still overrides them.
+func TestControlDefaultsMatchPage(t *testing.T) {
+	for _, env := range session.ControlEnvs() {
+		for _, agent := range ddpg.AlgoNames() {
+			run, err := newControlRun(env, agent, 1, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, err := session.NewControl(env, agent, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := page.Values()
+			delete(want, "seed")
+			if !maps.Equal(run.values, want) {
+				t.Errorf("%s %s: CLI defaults\n%v\npage's\n%v", env, agent, run.values, want)
+			}
+			if d := ddpg.DefaultConfigFor(run.algo, env); !reflect.DeepEqual(run.cfg, d) {
+				t.Errorf("%s %s: CLI config\n%+v\nnot DefaultConfigFor's\n%+v", env, agent, run.cfg, d)
+			}
+		}
+	}
+	run, err := newControlRun("cartpole", "td3", 1, []string{"tau=0.01"})
+	if err != nil || run.cfg.Tau != 0.01 || run.values["tau"] != 0.01 {
+		t.Errorf("cartpole td3 --set tau=0.01: τ %v, %v", run.cfg.Tau, err)
+	}
+	var out bytes.Buffer
+	if err := runBenchDDPG([]string{"--env", "mountaincar", "--updates", "2", "--fill", "100", "--set", "hidden=8,8", "--set", "buffer=1000"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	var r ddpgBench
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatal(err)
+	}
+	if s := r.Settings; s["noise"] != 1 || s["noise_sigma"] != 0.5 || s["ou_dt"] != 0.1 || s["tau"] != 0.005 {
+		t.Errorf("bench ddpg on mountaincar: settings %v, want OU noise σ 0.5, dt 0.1", s)
 	}
 }
