@@ -133,10 +133,11 @@ func DefaultConfig(algo Algo) Config {
 //     so that a push lasts about 1/(θ·dt) ≈ 67 steps). The car needs long
 //     pushes to rock up the hill; Gaussian σ 0.1 never reaches the goal
 //     and the agent settles for doing nothing.
-//   - cartpole: τ 0.02 (TD3 0.04, as its targets move only on every
-//     second update). With τ 0.005 the agent learns to balance the pole
-//     but the cost of letting the cart drift to the edge reaches the
-//     centre too slowly through the target networks.
+//   - cartpole: γ 0.995 and τ 0.02 (TD3 0.04, as its targets move only
+//     on every second update). With Pendulum's γ 0.99 and τ 0.005 the
+//     agent learns to balance the pole but lets the cart drift off the
+//     track: the cost of drifting, a few hundred steps away, reaches the
+//     centre too weakly and too slowly through the target networks.
 //   - pointmass: TD3 τ 0.01. DDPG learns with Pendulum's settings.
 //
 // Other names, pendulum included, get DefaultConfig(algo).
@@ -146,7 +147,7 @@ func DefaultConfigFor(algo Algo, env string) Config {
 	case "mountaincar":
 		c.Noise, c.Sigma, c.OUDt = OrnsteinUhlen, 0.5, 0.1
 	case "cartpole":
-		c.Tau = 0.02
+		c.Gamma, c.Tau = 0.995, 0.02
 		if algo == TD3 {
 			c.Tau = 0.04
 		}
