@@ -211,3 +211,37 @@ func TestLearnsPendulum(t *testing.T) {
 		t.Errorf("last 5 episodes average %.0f, first (random) 5 %.0f: want > −500 and 500 better", last, first)
 	}
 }
+
+// The learning check on CartPole (continuous force): DDPG with the
+// cartpole defaults, 5,000 steps (1,000 random, then 4,000 updates).
+// Uniform random forces keep the pole up for about 20 steps, and the
+// first 5 episodes are random; the last 5 must average above 100 steps
+// and 4 times the random ones. (Balancing all 500 steps takes 25,000 to
+// 40,000 steps.)
+func TestLearnsCartPole(t *testing.T) {
+	if testing.Short() {
+		t.Skip("learning check (about 5 s natively)")
+	}
+	tr, err := NewTrainer(control.NewCartPole(), DefaultConfigFor(DDPG, "cartpole"), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var returns []float64
+	for tr.Steps() < 5000 {
+		if tr.Step().EpisodeDone {
+			returns = append(returns, tr.Last().Return)
+		}
+	}
+	mean := func(x []float64) float64 {
+		s := 0.0
+		for _, v := range x {
+			s += v
+		}
+		return s / float64(len(x))
+	}
+	first, last := mean(returns[:5]), mean(returns[len(returns)-5:])
+	t.Logf("%d episodes: random first 5 average %.0f, last 5 %.0f", len(returns), first, last)
+	if !(last > 100 && last > 4*first) {
+		t.Errorf("last 5 episodes average %.0f, first (random) 5 %.0f: want > 100 and 4 times as many", last, first)
+	}
+}
