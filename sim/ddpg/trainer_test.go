@@ -192,21 +192,7 @@ func TestLearnsPendulum(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var returns []float64
-	for tr.Steps() < 5000 {
-		if tr.Step().EpisodeDone {
-			returns = append(returns, tr.Last().Return)
-		}
-	}
-	mean := func(x []float64) float64 {
-		s := 0.0
-		for _, v := range x {
-			s += v
-		}
-		return s / float64(len(x))
-	}
-	first, last := mean(returns[:5]), mean(returns[len(returns)-5:])
-	t.Logf("%d episodes: random first 5 average %.0f, last 5 %.0f", len(returns), first, last)
+	first, last := firstLast5(t, tr, 5000)
 	if !(last > -500 && last > first+500) || math.IsNaN(last) {
 		t.Errorf("last 5 episodes average %.0f, first (random) 5 %.0f: want > −500 and 500 better", last, first)
 	}
@@ -226,11 +212,24 @@ func TestLearnsCartPole(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	first, last := firstLast5(t, tr, 5000)
+	if !(last > 100 && last > 4*first) {
+		t.Errorf("last 5 episodes average %.0f, first (random) 5 %.0f: want > 100 and 4 times as many", last, first)
+	}
+}
+
+// firstLast5 trains for steps and returns the mean return of the first 5
+// and of the last 5 episodes.
+func firstLast5(t *testing.T, tr *Trainer, steps int) (first, last float64) {
+	t.Helper()
 	var returns []float64
-	for tr.Steps() < 5000 {
+	for tr.Steps() < steps {
 		if tr.Step().EpisodeDone {
 			returns = append(returns, tr.Last().Return)
 		}
+	}
+	if len(returns) < 10 {
+		t.Fatalf("%d episodes in %d steps", len(returns), steps)
 	}
 	mean := func(x []float64) float64 {
 		s := 0.0
@@ -239,9 +238,7 @@ func TestLearnsCartPole(t *testing.T) {
 		}
 		return s / float64(len(x))
 	}
-	first, last := mean(returns[:5]), mean(returns[len(returns)-5:])
+	first, last = mean(returns[:5]), mean(returns[len(returns)-5:])
 	t.Logf("%d episodes: random first 5 average %.0f, last 5 %.0f", len(returns), first, last)
-	if !(last > 100 && last > 4*first) {
-		t.Errorf("last 5 episodes average %.0f, first (random) 5 %.0f: want > 100 and 4 times as many", last, first)
-	}
+	return first, last
 }
