@@ -24,7 +24,8 @@ var GridAlgorithms = []Algorithm{
 	{"eval", "policy evaluation", "v ← r_π + γ P_π v for a fixed policy (starts from the uniform random one)"},
 }
 
-// maxHistory bounds the per-sweep history kept for charts.
+// maxHistory bounds the points of the per-sweep history kept for charts;
+// when full, neighbouring points are averaged in pairs.
 const maxHistory = 4096
 
 // Grid is a session on a grid world.
@@ -37,9 +38,17 @@ type Grid struct {
 	vals      param.Values
 
 	solver *dp.Solver
-	// Deltas holds max |Δv| of every sweep since the last reset (the most
-	// recent maxHistory of them); DeltaBase is the sweep number of Deltas[0].
-	Deltas    []float64
+	hist   history // x sweep; max |Δv|
+	// Deltas holds max |Δv| per sweep since the last reset, thinned to at
+	// most 4096 points that span them all: point i is the mean of
+	// DeltaStride consecutive sweeps (1, 2, 4, … as the run grows),
+	// centred on sweep DeltaX[i]. Read-only; they change with every Step.
+	Deltas      []float64
+	DeltaX      []float64
+	DeltaStride int
+	// DeltaBase is 0: the history is thinned, never cut at the front.
+	//
+	// Deprecated: use DeltaX.
 	DeltaBase int
 	// Version counts changes that alter the schema or the grid's shape.
 	Version int
@@ -47,7 +56,7 @@ type Grid struct {
 
 // NewGrid starts algorithm on world with default parameters.
 func NewGrid(world grid.World, algorithm string) (*Grid, error) {
-	g := &Grid{}
+	g := &Grid{hist: newHistory(1, maxHistory)}
 	if err := g.load(world, algorithm, nil); err != nil {
 		return nil, err
 	}
@@ -165,7 +174,7 @@ func (g *Grid) rebuild(fresh bool) error {
 		s.SetValues(g.solver.V)
 		s.Sweeps, s.Iters = g.solver.Sweeps, g.solver.Iters
 	} else {
-		g.Deltas, g.DeltaBase = g.Deltas[:0], 0
+		g.clearHistory()
 	}
 	g.World, g.Model, g.solver = w, m, s
 	return nil
@@ -225,19 +234,25 @@ func (g *Grid) SetAlgorithm(algorithm string) error {
 // Reset starts the algorithm again from v = 0.
 func (g *Grid) Reset() {
 	g.solver.Reset() // keeps the policy evaluated, or policy iteration's start
-	g.Deltas, g.DeltaBase = g.Deltas[:0], 0
+	g.clearHistory()
+}
+
+func (g *Grid) clearHistory() {
+	g.hist.reset()
+	g.showHistory()
+}
+
+// showHistory points the exported history fields at the history.
+func (g *Grid) showHistory() {
+	g.Deltas, g.DeltaX, g.DeltaStride, g.DeltaBase = g.hist.y[0], g.hist.x, g.hist.stride, 0
 }
 
 // Step runs one sweep.
 func (g *Grid) Step() {
 	s := g.solver
 	s.Step()
-	if len(g.Deltas) == maxHistory {
-		n := copy(g.Deltas, g.Deltas[maxHistory/2:])
-		g.Deltas = g.Deltas[:n]
-		g.DeltaBase += maxHistory / 2
-	}
-	g.Deltas = append(g.Deltas, s.Delta)
+	g.hist.add(float64(s.Sweeps), s.Delta)
+	g.showHistory()
 }
 
 // Sweeps, Iterations, Delta and Converged report progress.

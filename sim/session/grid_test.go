@@ -227,3 +227,33 @@ func TestSchemaSpansTheWorld(t *testing.T) {
 		}
 	}
 }
+
+// The per-sweep history spans the whole run: past 4096 sweeps each point is
+// the mean of 2 consecutive sweeps' max |Δv|, at their mean sweep number.
+func TestGridHistoryThinned(t *testing.T) {
+	g, _ := NewGrid(zhao(t), "vi")
+	if _, err := g.Set("tol", 1e-12); err != nil {
+		t.Fatal(err)
+	}
+	var deltas, sweeps []float64
+	for i := 0; i < maxHistory+1001; i++ {
+		g.Step()
+		deltas, sweeps = append(deltas, g.Delta()), append(sweeps, float64(g.Sweeps()))
+	}
+	for _, c := range []struct {
+		name     string
+		got, raw []float64
+	}{{"deltas", g.Deltas, deltas}, {"sweeps", g.DeltaX, sweeps}} {
+		stride, want := thinned(c.raw, maxHistory)
+		if g.DeltaStride != stride || stride != 2 || !sameApprox(c.got, want, 1e-15) {
+			t.Errorf("%s: stride %d, %d points; want stride %d, %d points", c.name, g.DeltaStride, len(c.got), stride, len(want))
+		}
+	}
+	if g.DeltaX[0] != 1.5 || g.Deltas[0] != (deltas[0]+deltas[1])/2 {
+		t.Errorf("first point (%v, %v), want sweeps 1 and 2", g.DeltaX[0], g.Deltas[0])
+	}
+	g.Reset()
+	if len(g.Deltas) != 0 || len(g.DeltaX) != 0 || g.DeltaStride != 1 {
+		t.Error("reset kept the history")
+	}
+}
