@@ -454,9 +454,9 @@ type LearnSnapshot struct {
 	// the start distribution (agent.Reachable); only the reachable
 	// non-terminal states count in OptimalShare, Optimal and the gaps.
 	Reachable []bool
-	VStar         []float64 // v* of the same γ
-	Traces        []float64 // Σ_a e(s,a) per state; nil if the agent has no traces
-	Visits        []int     // times each state was visited (starts included)
+	VStar     []float64 // v* of the same γ
+	Traces    []float64 // Σ_a e(s,a) per state; nil if the agent has no traces
+	Visits    []int     // times each state was visited (starts included)
 
 	Agent       string
 	Cell        int   // the agent's cell (row-major), -1 before the first step
