@@ -305,10 +305,15 @@ func TestCliffLessonsClaims(t *testing.T) {
 	}
 }
 
-// Dyna-Q's planning spreads value back to the start within a few episodes;
-// the same agent without planning (Q-learning) has not by then.
+// Dyna-Q's planning spreads optimism and then the target's value through
+// the remembered maze: with planning 50 the greedy path from S reaches the
+// target and the greedy policy is optimal in every reachable state (share
+// 1, gap 0) within 3,000 steps (measured: 2,413–2,861 on seeds 1–6); the
+// same agent without planning (Q-learning) has no greedy path to the
+// target after ten times as many, 30,000 (measured: its first after
+// 45,953–47,674 steps).
 func TestDynaLessonClaims(t *testing.T) {
-	for i := 0; i < 6; i++ {
+	for i := 0; i < 12; i++ {
 		planning, seed := []float64{50, 0}[i%2], float64(1+i/2)
 		l := open(t, lesson(t, "dyna-maze")).(*session.Learn)
 		if _, err := l.Set("planning", planning); err != nil {
@@ -317,15 +322,20 @@ func TestDynaLessonClaims(t *testing.T) {
 		if _, err := l.Set("seed", seed); err != nil {
 			t.Fatal(err)
 		}
-		for l.Episode() < 5 {
-			l.Step()
+		steps := 3_000
+		if planning == 0 {
+			steps = 30_000
 		}
+		l.StepN(steps)
 		path := greedyPath(l, 200)
 		m := l.Model
 		r, c := path[len(path)-1][0], path[len(path)-1][1]
 		reached := m.Terminal[m.StateAt(r, c)]
 		if reached != (planning > 0) {
-			t.Errorf("planning %v, seed %v: the greedy path reaches the target after 5 episodes: %v", planning, seed, reached)
+			t.Errorf("planning %v, seed %v: the greedy path reaches the target after %d steps: %v", planning, seed, steps, reached)
+		}
+		if share, gap := l.Evaluate(); planning > 0 && (share != 1 || gap > 1e-6) {
+			t.Errorf("planning %v, seed %v: after %d steps optimal in %.0f%% of the reachable states, gap %.3g", planning, seed, steps, 100*share, gap)
 		}
 	}
 }

@@ -135,7 +135,10 @@ func learnSchema(w grid.World, agentName string) (param.Schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	length := 100.0
+	// A continuing world's episodes end only when cut off, at the length
+	// the agent's defaults were chosen with; an episodic world's end at the
+	// target, within 1000 steps.
+	length := float64(agent.EpisodeLength(agentName))
 	if w.Terminal {
 		length = 1000
 	}

@@ -63,7 +63,7 @@ func TestLearnSchema(t *testing.T) {
 	if strings.Contains(keys, "start") || strings.Contains(keys, "r-cliff") {
 		t.Errorf("a world without a start cell or cliffs: %s", keys)
 	}
-	if v := l.Values(); v["seed"] != 7 || v["episode-length"] != 100 {
+	if v := l.Values(); v["seed"] != 7 || v["episode-length"] != 10 {
 		t.Errorf("seed %v, episode length %v", v["seed"], v["episode-length"])
 	}
 	c := newLearn(t, learnCliff, "qlearning", 1)
@@ -451,6 +451,7 @@ func TestLearnCountsReachableStates(t *testing.T) {
 			}
 		}
 		q := l.Runner().Agent.Table()
+		clear(q)
 		for s, a := range []int{right, right, up, right} {
 			q[s*4+a] = 1
 		}
