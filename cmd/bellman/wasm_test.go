@@ -34,6 +34,7 @@ func TestSameOutputUnderWasm(t *testing.T) {
 		{"solve", "--world", "maze-10x10", "--method", "pi", "--gamma", "0.95"},
 		{"train", "--world", "zhao-5x5", "--agent", "qlearning", "--steps", "3000", "--seed", "7"},
 		{"train", "--world", "cliff-4x12", "--agent", "sarsa-lambda", "--steps", "2000", "--seed", "3", "--set", "trace=replacing"},
+		{"train", "--lesson", "dyna-maze", "--steps", "3000"}, // optimistic q₀, planning, reachable states only
 		{"train", "--env", "pendulum", "--agent", "td3", "--steps", "600", "--seed", "2", "--set", "learning_starts=200"},
 	} {
 		native, stderr, code := bellman(args...)
