@@ -475,8 +475,8 @@ type LearnSnapshot struct {
 	// Per finished episode, thinned: point i is the mean of HistoryStride
 	// consecutive episodes (1, 2, 4, … as the run grows, so that the whole
 	// run is kept in at most 4096 points), centred on episode EpisodeX[i]
-	// (the mean of their numbers). A moving average over w episodes is one
-	// over max(1, w/HistoryStride) points.
+	// (the mean of their numbers). A moving average over w episodes spans
+	// SmoothPoints(w) points.
 	Returns, Lengths, Errors, Optimal []float64
 	EpisodeX                          []float64
 	HistoryStride                     int
@@ -562,6 +562,15 @@ func (l *Learn) Snapshot(dst *LearnSnapshot) {
 	dst.GapStride, dst.GapBase = l.gaps.stride, 0
 	dst.OptimalShare, dst.Gap, dst.GapStep = l.share, l.gap, l.gapStep
 	dst.Version, dst.Run = l.Version, l.Run
+}
+
+// SmoothPoints returns the number of points of the per-episode histories
+// a moving average over the given number of episodes spans: episodes /
+// HistoryStride, rounded, at least 1 (each point already averages
+// HistoryStride episodes).
+func (s *LearnSnapshot) SmoothPoints(episodes int) int {
+	stride := max(s.HistoryStride, 1)
+	return max(1, (episodes+stride/2)/stride)
 }
 
 // copyHistory copies a history column into dst, growing dst once to the

@@ -368,6 +368,18 @@ func TestLearnAllocs(t *testing.T) {
 	}
 }
 
+// A moving average over 20 episodes spans 20 points of single episodes,
+// 5 of 4 episodes each, 3 of 8 (2.5 rounded), and one point once a point
+// averages 20 or more.
+func TestSmoothPoints(t *testing.T) {
+	for _, tc := range [][2]int{{1, 20}, {4, 5}, {8, 3}, {16, 1}, {32, 1}, {0, 20}} {
+		s := LearnSnapshot{HistoryStride: tc[0]}
+		if got := s.SmoothPoints(20); got != tc[1] {
+			t.Errorf("stride %d: %d points, want %d", tc[0], got, tc[1])
+		}
+	}
+}
+
 // A trailing mean over 2: (1), (1+3)/2, (3+5)/2, (5+7)/2.
 func TestMovingAverage(t *testing.T) {
 	got := MovingAverage(nil, []float64{1, 3, 5, 7}, 2)
