@@ -84,6 +84,9 @@ func runTrain(args []string, stdout io.Writer) error {
 	if hasFlag(args, "env") {
 		return runTrainEnv(args, stdout) // continuous control: DDPG, TD3
 	}
+	if isPGAgent(args) {
+		return runTrainPG(args, stdout) // policy gradient: pg.go
+	}
 	fs := newFlags("train")
 	fs.String("lesson", "", "a learning lesson's key (bellman lessons): its world, agent and --set flags")
 	world := fs.String("world", "", "built-in world name or world file")
