@@ -15,6 +15,9 @@
 //	bellman train --env pendulum --agent ddpg|td3 --steps N [--seed S] [--set key=value ...] [--json]
 //	bellman bench ddpg --env pendulum --updates N [--agent td3] [--seed S] [--set key=value ...]
 //	bellman rollout --env NAME --state v1,v2,... --actions FILE|-
+//	bellman train --world NAME|FILE --agent reinforce|reinforce-baseline|qac|a2c|offpolicy-ac --steps N [--seed S] [--set key=value ...] [--json] [--save FILE]
+//	bellman solve --world NAME|FILE --method gradient [--policy FILE] [--gamma 0.9] [--start start-cell|uniform]
+//	bellman bench pg --world NAME|FILE --agent METHOD --steps N [--seed S] [--set key=value ...]
 //
 // Run "bellman COMMAND -h" for a command's flags.
 package main

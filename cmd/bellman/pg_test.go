@@ -187,3 +187,30 @@ func TestPGBadInput(t *testing.T) {
 		}
 	}
 }
+
+// bench pg times a trainer and counts its updates: every step for an
+// actor-critic, every finished episode for REINFORCE. (That a step
+// allocates nothing is TestTrainerStepAllocs in sim/pg; the process-wide
+// count here also sees the runtime's own.)
+func TestBenchPG(t *testing.T) {
+	for _, tc := range []struct {
+		agent   string
+		updates int
+	}{{"a2c", 500}, {"reinforce", 5}} {
+		stdout, stderr, code := bellman("bench", "pg", "--world", "zhao-5x5", "--agent", tc.agent, "--steps", "500")
+		if code != 0 {
+			t.Fatal(stderr)
+		}
+		var out struct {
+			Steps   int      `json:"steps"`
+			Updates int      `json:"updates"`
+			PerCPU  *float64 `json:"updates_per_cpu_sec"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+			t.Fatal(err)
+		}
+		if out.Steps != 500 || out.Updates != tc.updates || out.PerCPU == nil {
+			t.Errorf("%s: %s", tc.agent, stdout)
+		}
+	}
+}
