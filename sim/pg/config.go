@@ -97,7 +97,7 @@ type Config struct {
 	Entropy float64
 }
 
-// Default returns method m's defaults: γ 0.9, α_θ 0.1 (REINFORCE 0.02),
+// Default returns method m's defaults: γ 0.9, α_θ 0.1,
 // α_w 0.1, a learned baseline, γᵗ weighting on for REINFORCE and off for
 // the actor-critics (as in Zhao), and a uniform behaviour policy.
 func Default(m Method) Config {
