@@ -232,3 +232,22 @@ func TestPGSwitch(t *testing.T) {
 		t.Errorf("a bad method: %v, now %v", err, p.Method)
 	}
 }
+
+// Above pg.MaxExactStates the session runs without the exact quantities.
+func TestPGLargeWorld(t *testing.T) {
+	rows := make([]string, 20)
+	for i := range rows {
+		rows[i] = `"` + strings.Repeat(".", 20) + `"`
+	}
+	rows[10] = `"` + strings.Repeat(".", 10) + "T" + strings.Repeat(".", 9) + `"`
+	p := newPG(t, `{"layout": [`+strings.Join(rows, ",")+`]}`, "a2c", 1)
+	p.StepN(500)
+	var s PGSnapshot
+	p.Snapshot(&s)
+	if s.S != 400 || s.Exact || s.Last.Exact || s.Episode != 5 || len(s.Cosine.Y) != 0 || len(s.Returns.Y) != 5 || s.Diverged != "" {
+		t.Errorf("400 states: exact %v/%v, %d episodes, %d cosine points, %d returns", s.Exact, s.Last.Exact, s.Episode, len(s.Cosine.Y), len(s.Returns.Y))
+	}
+	if _, err := p.Trainer().Objective(); err == nil {
+		t.Error("Objective on 400 states")
+	}
+}
