@@ -99,7 +99,7 @@ func sampleSnapshot() *Snapshot {
 			ActionLo: []float64{-1, -1}, ActionHi: []float64{1, 1}, Regions: []Region{{Circle: true, CX: 0.5, CY: 0.5, R: 0.1}, {Forbidden: true, X1: 1, Y1: 1}},
 			Plane: Plane{"x", "y", 0, 1, 0, 1}, Grid: 2,
 			Heatmaps: []Heatmap{{Title: "V", Values: []float64{1, 2, 3, 4}}, {Title: "μ", Range: 1, Values: []float64{1, 2, 3, 4}, Arrows: make([]float64, 8)}},
-			Traj: []float64{0, 0, 1, 1}},
+			Traj:     []float64{0, 0, 1, 1}},
 		HasLab: true,
 		Lab: Lab{K: 1, Iterations: 5, Batch: 2, Schedule: "1/k", Spread: 1, TrueMean: 5, RMRoot: 1,
 			Mean: []float64{0, 1}, RM: []float64{3, 2}, Samples: []float64{4, 6}, Points: []float64{1, 1},
