@@ -18,27 +18,6 @@ import (
 	"bellman/sim/session"
 )
 
-// flagValue returns the value of flag name in args (-name V, --name V or
-// --name=V), or "".
-func flagValue(args []string, name string) string {
-	for i, a := range args {
-		if a == "--" {
-			break
-		}
-		if !strings.HasPrefix(a, "-") {
-			continue
-		}
-		a = strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
-		if v, ok := strings.CutPrefix(a, name+"="); ok {
-			return v
-		}
-		if a == name && i+1 < len(args) {
-			return args[i+1]
-		}
-	}
-	return ""
-}
-
 // isPGAgent reports whether train's --agent is a policy-gradient method.
 func isPGAgent(args []string) bool {
 	_, err := pg.ParseMethod(flagValue(args, "agent"))

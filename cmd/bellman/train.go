@@ -81,6 +81,9 @@ func runTrain(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if isVFAAgent(args) {
+		return runTrainVFA(args, stdout) // linear methods: vfa.go
+	}
 	if hasFlag(args, "env") {
 		return runTrainEnv(args, stdout) // continuous control: DDPG, TD3
 	}
