@@ -354,6 +354,18 @@ func (p *PG) Steps() int { return p.tr.Steps }
 // Episode returns the number of episodes begun since the last restart.
 func (p *PG) Episode() int { return p.tr.Episodes }
 
+// Updates returns the policy updates since the last restart: one a step for
+// the actor-critics, one a finished episode for REINFORCE.
+func (p *PG) Updates() int {
+	if p.Method != pg.Reinforce && p.Method != pg.ReinforceBaseline {
+		return p.tr.Steps
+	}
+	if p.tr.Ended() {
+		return p.tr.Episodes
+	}
+	return p.tr.Episodes - 1
+}
+
 // LastEpisode returns the last finished episode (zero before the first).
 func (p *PG) LastEpisode() pg.Episode { return p.last }
 

@@ -162,6 +162,13 @@ func TestPGSnapshotConsistent(t *testing.T) {
 	if len(s.Trail) != 31 || s.Trail[30] != s.Cell {
 		t.Errorf("trail %v after an episode's end, cell %d", s.Trail, s.Cell)
 	}
+	if p.Updates() != 40 {
+		t.Errorf("REINFORCE: %d updates after 40 episodes", p.Updates())
+	}
+	p.Step()
+	if p.Updates() != 40 {
+		t.Errorf("REINFORCE: %d updates in the 41st episode", p.Updates())
+	}
 }
 
 // Same seed, same run; the steps and the snapshots allocate nothing.
