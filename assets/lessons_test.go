@@ -9,6 +9,7 @@ import (
 	"bellman/assets"
 	"bellman/sim/agent"
 	"bellman/sim/grid"
+	"bellman/sim/proto"
 	"bellman/sim/salab"
 	"bellman/sim/session"
 )
@@ -224,8 +225,8 @@ func TestLessonRamp(t *testing.T) {
 	if v := l.SpeedAt(5); math.Abs(v-100) > 1e-9 {
 		t.Errorf("SpeedAt(5) = %v, want 100", v)
 	}
-	if v := l.SpeedAt(0); v != 10 || l.SpeedAt(assets.RampSeconds) != 1000 || l.SpeedAt(30) != 1000 {
-		t.Errorf("SpeedAt(0) = %v, at the ramp's end %v", v, l.SpeedAt(assets.RampSeconds))
+	if v := l.SpeedAt(0); v != 10 || l.SpeedAt(proto.RampSeconds) != 1000 || l.SpeedAt(30) != 1000 {
+		t.Errorf("SpeedAt(0) = %v, at the ramp's end %v", v, l.SpeedAt(proto.RampSeconds))
 	}
 	want := 10 * 10 * 99 / math.Log(100)
 	if n := l.StepsWithin(10); math.Abs(n-want) > 1e-9 {

@@ -81,8 +81,14 @@ func runTrain(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if isVFAAgent(args) {
+		return runTrainVFA(args, stdout) // linear methods: vfa.go
+	}
 	if hasFlag(args, "env") {
 		return runTrainEnv(args, stdout) // continuous control: DDPG, TD3
+	}
+	if isPGAgent(args) {
+		return runTrainPG(args, stdout) // policy gradient: pg.go
 	}
 	fs := newFlags("train")
 	fs.String("lesson", "", "a learning lesson's key (bellman lessons): its world, agent and --set flags")

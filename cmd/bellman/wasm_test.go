@@ -36,6 +36,7 @@ func TestSameOutputUnderWasm(t *testing.T) {
 		{"train", "--world", "cliff-4x12", "--agent", "sarsa-lambda", "--steps", "2000", "--seed", "3", "--set", "trace=replacing"},
 		{"train", "--lesson", "dyna-maze", "--steps", "3000"}, // optimistic q₀, planning, reachable states only
 		{"train", "--env", "pendulum", "--agent", "td3", "--steps", "600", "--seed", "2", "--set", "learning_starts=200"},
+		{"train", "--world", "zhao-5x5", "--agent", "offpolicy-ac", "--steps", "3000", "--seed", "4", "--set", "slip=0.1", "--set", "entropy=0.05"},
 	} {
 		native, stderr, code := bellman(args...)
 		if code != 0 {

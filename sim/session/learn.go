@@ -135,15 +135,20 @@ func learnSchema(w grid.World, agentName string) (param.Schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	// A continuing world's episodes end only when cut off, at the length
-	// the agent's defaults were chosen with; an episodic world's end at the
-	// target, within 1000 steps.
-	length := float64(agent.EpisodeLength(agentName))
+	return append(sc, sessionSchema(w, agent.EpisodeLength(agentName))...), nil
+}
+
+// sessionSchema declares a grid learning session's own parameters (episode
+// length, start, seed) and the world's rewards and slip, with the world
+// file's values as defaults. A continuing world's episodes end only when
+// cut off, after length steps by default; an episodic world's end at the
+// target, within 1000.
+func sessionSchema(w grid.World, length int) param.Schema {
 	if w.Terminal {
 		length = 1000
 	}
-	sc = append(sc, param.Spec{Key: KeyEpisodeLength, Label: "episode length", Kind: param.Int, Min: 1, Max: 100_000, Step: 1,
-		Default: length, Help: "steps after which an episode is cut off (a truncation: TD methods still bootstrap)"})
+	sc := param.Schema{{Key: KeyEpisodeLength, Label: "episode length", Kind: param.Int, Min: 1, Max: 100_000, Step: 1,
+		Default: float64(length), Help: "steps after which an episode is cut off (a truncation: TD methods still bootstrap)"}}
 	if _, _, ok := w.StartCell(); ok {
 		sc = append(sc, param.Spec{Key: KeyStart, Label: "episodes start", Kind: param.Choice, Choices: []string{"start-cell", "random"},
 			Help: "from the start cell S, or from a uniformly random non-terminal cell"})
@@ -169,7 +174,7 @@ func learnSchema(w grid.World, agentName string) (param.Schema, error) {
 	}
 	sc = append(sc, param.Spec{Key: "slip", Label: "slip p", Min: 0, Max: math.Max(0.5, w.Slip), Step: 0.01, Default: w.Slip, Reset: true,
 		Help: "chance that a move goes sideways instead (half to each side)"})
-	return sc, nil
+	return sc
 }
 
 // world returns the base world with the current rewards and slip.
