@@ -28,6 +28,8 @@ type Library struct {
 // control task or the lab.
 type run interface {
 	scene() string
+	kind() string      // KindGrid, KindContinuous, …
+	algorithm() string // the method's key
 	// apply handles a command the host does not (set, world and load
 	// within the scene, algorithm, layer, select) and returns a notice.
 	apply(h *Host, c proto.Command) (note string, err error)
@@ -94,7 +96,7 @@ func New(lib Library) (*Host, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := newGridRun(w, "vi")
+	r, err := newGridRun(w, "vi", nil)
 	if err != nil {
 		return nil, err
 	}

@@ -150,10 +150,29 @@ type Grid struct {
 	Trail       []int32   // cells of the current episode, its start first
 	EpisodeDone bool      // the last step ended an episode
 
+	// Fields are what a method adds to the picture (a policy's entropy,
+	// the exact gradient, an approximation's error, …), each drawn when the
+	// layer of its key is on; Features are the basis functions φ_i(s) of a
+	// linear method with their Weights (one per feature and action).
+	Fields   []Field
+	Features []Field
+	Weights  []float64
+
 	WorldFile string // the world as a world file, for the page's editor
 
 	Selected bool
 	Inspect  Inspect
+}
+
+// Field is a quantity over a grid's states (len S) or state-action pairs
+// (len S×A, drawn as q-values are).
+type Field struct {
+	Key, Label string
+	PerPair    bool
+	// Sequential fields (counts, entropies) run from 0 to their largest
+	// value on one colour; the others use the diverging value scale.
+	Sequential bool
+	Values     []float64
 }
 
 // Inspect holds the numbers of the selected cell.
@@ -201,6 +220,13 @@ type Heatmap struct {
 	Range  float64
 	Values []float64
 	Arrows []float64
+	// Classes > 0 makes Values indices of Classes categories (a greedy
+	// action), coloured apart and named by Names.
+	Classes int
+	Names   []string
+	// LinesX and LinesY are edges to draw across the plane (tiles), in
+	// the plane's units.
+	LinesX, LinesY []float64
 }
 
 // Region is a point-mass region: a box or a circle.
@@ -214,6 +240,7 @@ type Region struct {
 // Control is what a control scene draws: the task and its heatmaps.
 type Control struct {
 	Env, Agent         string
+	Actions            int       // discrete actions (0: continuous ones)
 	State              []float64 // the task's internal state
 	Action             []float64 // the last action (zero before the first step)
 	ActionLo, ActionHi []float64
@@ -387,6 +414,9 @@ func writeGrid(w *writer, g *Grid) {
 	w.int(g.Agent)
 	w.ints(g.Trail)
 	w.bool(g.EpisodeDone)
+	writeFields(w, g.Fields)
+	writeFields(w, g.Features)
+	w.f64s(g.Weights)
 	w.str(g.WorldFile)
 	w.bool(g.Selected)
 	if g.Selected {
@@ -418,9 +448,35 @@ func writeGrid(w *writer, g *Grid) {
 	}
 }
 
+func writeFields(w *writer, fs []Field) {
+	w.uint(uint64(len(fs)))
+	for _, f := range fs {
+		w.str(f.Key)
+		w.str(f.Label)
+		w.bool(f.PerPair)
+		w.bool(f.Sequential)
+		w.f64s(f.Values)
+	}
+}
+
+func readFields(r *reader, field string, fs []Field) []Field {
+	n := r.length(field, 5)
+	fs = resize(fs, n)
+	for i := range fs {
+		f := &fs[i]
+		r.strInto("field.key", &f.Key)
+		r.strInto("field.label", &f.Label)
+		f.PerPair = r.bool("field.perPair")
+		f.Sequential = r.bool("field.sequential")
+		f.Values = r.f64s("field.values", f.Values)
+	}
+	return fs
+}
+
 func writeControl(w *writer, c *Control) {
 	w.str(c.Env)
 	w.str(c.Agent)
+	w.int(c.Actions)
 	w.f64s(c.State)
 	w.f64s(c.Action)
 	w.f64s(c.ActionLo)
@@ -447,6 +503,10 @@ func writeControl(w *writer, c *Control) {
 		w.f64(h.Range)
 		w.f64s(h.Values)
 		w.f64s(h.Arrows)
+		w.int(h.Classes)
+		w.strs(h.Names)
+		w.f64s(h.LinesX)
+		w.f64s(h.LinesY)
 	}
 	w.f64s(c.Traj)
 	w.f64s(c.PrevTraj)
@@ -643,6 +703,9 @@ func readGrid(r *reader, g *Grid) {
 	g.Agent = r.int("grid.agent")
 	g.Trail = r.ints("grid.trail", g.Trail)
 	g.EpisodeDone = r.bool("grid.episodeDone")
+	g.Fields = readFields(r, "grid.fields", g.Fields)
+	g.Features = readFields(r, "grid.features", g.Features)
+	g.Weights = r.f64s("grid.weights", g.Weights)
 	r.strInto("grid.worldFile", &g.WorldFile)
 	g.Selected = r.bool("grid.selected")
 	if !g.Selected {
@@ -682,6 +745,7 @@ func readGrid(r *reader, g *Grid) {
 func readControl(r *reader, c *Control) {
 	r.strInto("control.env", &c.Env)
 	r.strInto("control.agent", &c.Agent)
+	c.Actions = r.count("control.actions", 1<<16)
 	c.State = r.f64s("control.state", c.State)
 	c.Action = r.f64s("control.action", c.Action)
 	c.ActionLo = r.f64s("control.actionLo", c.ActionLo)
@@ -712,6 +776,10 @@ func readControl(r *reader, c *Control) {
 		h.Range = r.f64("heatmap.range")
 		h.Values = r.f64s("heatmap.values", h.Values)
 		h.Arrows = r.f64s("heatmap.arrows", h.Arrows)
+		h.Classes = r.count("heatmap.classes", 1<<16)
+		h.Names = r.strs("heatmap.names", h.Names)
+		h.LinesX = r.f64s("heatmap.linesX", h.LinesX)
+		h.LinesY = r.f64s("heatmap.linesY", h.LinesY)
 	}
 	c.Traj = r.f64s("control.traj", c.Traj)
 	c.PrevTraj = r.f64s("control.prevTraj", c.PrevTraj)
@@ -785,6 +853,16 @@ func (g *Grid) check() error {
 			return fmt.Errorf("%d %s values for %d states", n, [...]string{"v*", "visits", "traces", "optimal", "reachable"}[i], g.S)
 		}
 	}
+	for _, f := range g.Fields {
+		if n := len(f.Values); (f.PerPair && n != g.S*g.A) || (!f.PerPair && n != g.S) {
+			return fmt.Errorf("field %q: %d values for %d states × %d actions (per pair %v)", f.Key, n, g.S, g.A, f.PerPair)
+		}
+	}
+	for _, f := range g.Features {
+		if len(f.Values) != g.S {
+			return fmt.Errorf("feature %q: %d values for %d states", f.Key, len(f.Values), g.S)
+		}
+	}
 	if g.Agent < -1 || g.Agent >= cells {
 		return fmt.Errorf("agent in cell %d of %d", g.Agent, cells)
 	}
@@ -810,6 +888,9 @@ func (c *Control) check() error {
 	for _, h := range c.Heatmaps {
 		if len(h.Values) != pts || (len(h.Arrows) != 0 && len(h.Arrows) != 2*pts) {
 			return fmt.Errorf("heatmap %q: %d values and %d arrow components for %d points", h.Title, len(h.Values), len(h.Arrows), pts)
+		}
+		if len(h.Names) != 0 && len(h.Names) != h.Classes {
+			return fmt.Errorf("heatmap %q: %d names for %d classes", h.Title, len(h.Names), h.Classes)
 		}
 	}
 	if len(c.Traj)%2 != 0 || len(c.PrevTraj)%2 != 0 {
