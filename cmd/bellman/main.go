@@ -14,6 +14,8 @@
 //	bellman bench dp --world NAME|FILE --method vi|pi --sweeps N [--gamma 0.9]
 //	bellman train --env pendulum --agent ddpg|td3 --steps N [--seed S] [--set key=value ...] [--json]
 //	bellman bench ddpg --env pendulum --updates N [--agent td3] [--seed S] [--set key=value ...]
+//	bellman train --env NAME --agent ppo|a2c --steps N [--seed S] [--set key=value ...] [--json]
+//	bellman bench ppo --env NAME --iterations N [--agent a2c] [--seed S] [--set key=value ...]
 //	bellman rollout --env NAME --state v1,v2,... --actions FILE|-
 //
 // Run "bellman COMMAND -h" for a command's flags.

@@ -82,6 +82,9 @@ func runTrain(args []string, stdout io.Writer) error {
 		return err
 	}
 	if hasFlag(args, "env") {
+		if isPPOAgent(args) {
+			return runTrainPPO(args, stdout) // PPO, A2C (ppo.go)
+		}
 		return runTrainEnv(args, stdout) // continuous control: DDPG, TD3
 	}
 	fs := newFlags("train")
