@@ -217,9 +217,9 @@ func (e *nanEnv) Step(action, obs []float64) (float64, bool) {
 	return math.NaN(), false
 }
 
-// PPO with CleanRL's defaults learns CartPole-v1: after 25,000 steps the
-// last 10 episodes last over 150 steps on average, against about 22 for
-// random actions (BENCHMARKS.md has the full runs).
+// PPO with the CartPole defaults learns CartPole-v1: after 10,000 steps
+// the last 10 episodes last over 100 steps on average, against about 22
+// for random actions (BENCHMARKS.md has the full runs).
 func TestLearnsCartPole(t *testing.T) {
 	if testing.Short() {
 		t.Skip("learning run")
@@ -230,7 +230,7 @@ func TestLearnsCartPole(t *testing.T) {
 		t.Fatal(err)
 	}
 	var rets []float64
-	for tr.Steps() < 25_000 {
+	for tr.Steps() < 10_000 {
 		tr.Step()
 		for _, e := range tr.Finished() {
 			rets = append(rets, e.Return)
@@ -240,7 +240,7 @@ func TestLearnsCartPole(t *testing.T) {
 	for _, r := range rets[len(rets)-10:] {
 		m += r
 	}
-	if m /= 10; m < 150 {
-		t.Errorf("mean of the last 10 episodes %v, want ≥ 150", m)
+	if m /= 10; m < 100 {
+		t.Errorf("mean of the last 10 episodes %v, want ≥ 100", m)
 	}
 }

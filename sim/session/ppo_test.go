@@ -76,6 +76,11 @@ func TestPPOErrors(t *testing.T) {
 		t.Error("seed above MaxSeed: no error")
 	}
 	p := newPPO(t, "cartpole-discrete", "ppo", 1)
+	for k, v := range map[string]float64{"num_envs": 4, "num_steps": 128} {
+		if _, err := p.Set(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if _, err := p.Set("num_minibatches", 128); err != nil { // 4 × 128 transitions in minibatches of 4
 		t.Fatal(err)
 	}
@@ -173,9 +178,10 @@ func TestPPOCurvesAndSet(t *testing.T) {
 	}
 	var s PPOSnapshot
 	p.Snapshot(&s)
-	if s.Iterations != 3 || s.Updates != 3*4*4 || s.Steps != 4*32*3 || len(s.PolicyLoss.Y) != 3 || len(s.ApproxKL.Y) != 3 ||
-		len(s.ClipFrac.Y) != 3 || len(s.Entropy.Y) != 3 || len(s.ValueLoss.Y) != 3 || len(s.LearningRate.Y) != 3 ||
-		len(s.Returns.Y) != s.Episodes || s.Episodes == 0 {
+	c := p.tr.Config()
+	if s.Iterations != 3 || s.Updates != 3*c.Epochs*c.Minibatches || s.Steps != c.NumEnvs*32*3 || len(s.PolicyLoss.Y) != 3 ||
+		len(s.ApproxKL.Y) != 3 || len(s.ClipFrac.Y) != 3 || len(s.Entropy.Y) != 3 || len(s.ValueLoss.Y) != 3 ||
+		len(s.LearningRate.Y) != 3 || len(s.Returns.Y) != s.Episodes || s.Episodes == 0 {
 		t.Errorf("after 3 rollouts: %d iterations, %d updates, %d steps, curves %d %d, %d returns of %d episodes",
 			s.Iterations, s.Updates, s.Steps, len(s.PolicyLoss.Y), len(s.LearningRate.Y), len(s.Returns.Y), s.Episodes)
 	}
@@ -184,8 +190,8 @@ func TestPPOCurvesAndSet(t *testing.T) {
 			t.Errorf("entropy %d = %v, not in (0, log 2]", i, y)
 		}
 	}
-	if lr := s.LearningRate.Y; !(lr[0] == 2.5e-4 && lr[1] < lr[0] && lr[2] < lr[1]) {
-		t.Errorf("annealed learning rates %v", lr)
+	if lr := s.LearningRate.Y; !(lr[0] == c.LR && lr[1] < lr[0] && lr[2] < lr[1]) {
+		t.Errorf("annealed learning rates %v from %v", lr, c.LR)
 	}
 	version := s.Version
 	note, err := p.Set("ent_coef", 5)
@@ -195,7 +201,7 @@ func TestPPOCurvesAndSet(t *testing.T) {
 	if _, err := p.Set("clip_coef", 0.1); err != nil || p.tr.Config().ClipCoef != 0.1 {
 		t.Errorf("clip_coef: %v", err)
 	}
-	if p.Snapshot(&s); s.Version != version || s.Steps != 384 {
+	if p.Snapshot(&s); s.Version != version || s.Steps != c.NumEnvs*32*3 {
 		t.Errorf("live changes restarted: version %d→%d, steps %d", version, s.Version, s.Steps)
 	}
 	note, err = p.Set("num_envs", 2)
