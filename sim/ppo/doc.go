@@ -35,7 +35,7 @@
 //   - PPO takes Epochs passes over the rollout, each shuffled into
 //     Minibatches minibatches; per minibatch the advantages are
 //     normalised (NormAdv), the loss is ClippedSurrogate − EntCoef·entropy
-//     + VFCoef·ValueLoss (the value clipped too with ClipVLoss), the
+//   - VFCoef·ValueLoss (the value clipped too with ClipVLoss), the
 //     gradient of all parameters is clipped to MaxGradNorm as one vector,
 //     and Adam (ε 1e-5) takes a step; with TargetKL the epochs stop once
 //     the approximate KL exceeds it;
