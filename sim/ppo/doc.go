@@ -35,12 +35,12 @@
 //   - PPO takes Epochs passes over the rollout, each shuffled into
 //     Minibatches minibatches; per minibatch the advantages are
 //     normalised (NormAdv), the loss is ClippedSurrogate − EntCoef·entropy
-//   - VFCoef·ValueLoss (the value clipped too with ClipVLoss), the
+//     plus VFCoef·ValueLoss (the value clipped too with ClipVLoss), the
 //     gradient of all parameters is clipped to MaxGradNorm as one vector,
 //     and Adam (ε 1e-5) takes a step; with TargetKL the epochs stop once
 //     the approximate KL exceeds it;
 //   - A2C takes one such step on the whole rollout with the loss
-//     PolicyGradientLoss − EntCoef·entropy + VFCoef·ValueLoss; with λ = 1
+//     PolicyGradientLoss − EntCoef·entropy plus VFCoef·ValueLoss; with λ = 1
 //     its advantages are n-step returns minus values.
 //
 // The diagnostics (Stats) are CleanRL's: the last minibatch's losses,
