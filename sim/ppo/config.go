@@ -147,8 +147,8 @@ func DefaultConfig(algo Algo, discrete bool) Config {
 // settings replace CleanRL's (8 environments × 32 steps, γ 0.98, λ 0.8,
 // rate 1e-3 annealed over 100,000 steps, 10 epochs of 4 minibatches, no
 // entropy bonus, no value clipping): they reach a 10-episode mean of 475
-// four to six times sooner (BENCHMARKS.md). It is an error if env is
-// unknown.
+// 3.6 to 6.5 times sooner on seeds 1–3 (BENCHMARKS.md). It is an error if
+// env is unknown.
 func DefaultConfigFor(algo Algo, env string) (Config, error) {
 	e, err := control.New(env)
 	if err != nil {
