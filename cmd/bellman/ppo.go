@@ -17,23 +17,11 @@ import (
 )
 
 // isPPOAgent reports whether args name a PPO-family agent (--agent ppo
-// or a2c), which train --env and bench hand to this file.
+// or a2c), which train --env hands to this file (without --env, a2c is
+// the grid worlds' method of pg.go).
 func isPPOAgent(args []string) bool {
-	for i, a := range args {
-		if a == "--" {
-			return false
-		}
-		name, value, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if !strings.HasPrefix(a, "-") || name != "agent" {
-			continue
-		}
-		if !hasValue && i+1 < len(args) {
-			value = args[i+1]
-		}
-		_, err := ppo.ParseAlgo(value)
-		return err == nil
-	}
-	return false
+	_, err := ppo.ParseAlgo(flagValue(args, "agent"))
+	return err == nil
 }
 
 const ppoSetHelp = "key=value: a parameter of the agent (keys as on the page: lr, num_envs, num_steps, gamma, gae_lambda, clip_coef, ent_coef, " +

@@ -35,7 +35,9 @@ func TestSameOutputUnderWasm(t *testing.T) {
 		{"solve", "--world", "maze-10x10", "--method", "pi", "--gamma", "0.95"},
 		{"train", "--world", "zhao-5x5", "--agent", "qlearning", "--steps", "3000", "--seed", "7"},
 		{"train", "--world", "cliff-4x12", "--agent", "sarsa-lambda", "--steps", "2000", "--seed", "3", "--set", "trace=replacing"},
+		{"train", "--lesson", "dyna-maze", "--steps", "3000"}, // optimistic q₀, planning, reachable states only
 		{"train", "--env", "pendulum", "--agent", "td3", "--steps", "600", "--seed", "2", "--set", "learning_starts=200"},
+		{"train", "--world", "zhao-5x5", "--agent", "offpolicy-ac", "--steps", "3000", "--seed", "4", "--set", "slip=0.1", "--set", "entropy=0.05"},
 		{"train", "--env", "cartpole-discrete", "--agent", "ppo", "--steps", "1500", "--seed", "5", "--set", "num_steps=64"},
 		{"train", "--env", "pendulum", "--agent", "ppo", "--steps", "1200", "--seed", "2", "--set", "num_steps=256", "--set", "num_minibatches=8", "--json"},
 		{"train", "--env", "pointmass", "--agent", "a2c", "--steps", "2000", "--seed", "1", "--json"},
