@@ -315,6 +315,14 @@ func (p *PPO) Step() {
 // Steps returns the number of environment steps taken (NumEnvs per Step).
 func (p *PPO) Steps() int { return p.tr.Steps() }
 
+// Updates returns the number of gradient steps so far, for a host's
+// updates per second.
+func (p *PPO) Updates() int { return p.tr.Agent().Updates() }
+
+// Diverged names the first quantity that went NaN or infinite (a reward,
+// a log-probability or value while acting, a loss), or returns "".
+func (p *PPO) Diverged() string { return p.tr.Diverged() }
+
 // RefreshHeatmaps recomputes the heatmaps from the current networks: one
 // batch of HeatmapGrid² rows through each network. It allocates nothing
 // after the first call.

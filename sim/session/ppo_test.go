@@ -179,7 +179,7 @@ func TestPPOCurvesAndSet(t *testing.T) {
 	var s PPOSnapshot
 	p.Snapshot(&s)
 	c := p.tr.Config()
-	if s.Iterations != 3 || s.Updates != 3*c.Epochs*c.Minibatches || s.Steps != c.NumEnvs*32*3 || len(s.PolicyLoss.Y) != 3 ||
+	if s.Iterations != 3 || s.Updates != 3*c.Epochs*c.Minibatches || p.Updates() != s.Updates || p.Diverged() != "" || s.Steps != c.NumEnvs*32*3 || len(s.PolicyLoss.Y) != 3 ||
 		len(s.ApproxKL.Y) != 3 || len(s.ClipFrac.Y) != 3 || len(s.Entropy.Y) != 3 || len(s.ValueLoss.Y) != 3 ||
 		len(s.LearningRate.Y) != 3 || len(s.Returns.Y) != s.Episodes || s.Episodes == 0 {
 		t.Errorf("after 3 rollouts: %d iterations, %d updates, %d steps, curves %d %d, %d returns of %d episodes",
