@@ -85,6 +85,9 @@ func runTrain(args []string, stdout io.Writer) error {
 		return runTrainVFA(args, stdout) // linear methods: vfa.go
 	}
 	if hasFlag(args, "env") {
+		if isPPOAgent(args) {
+			return runTrainPPO(args, stdout) // PPO, A2C (ppo.go)
+		}
 		return runTrainEnv(args, stdout) // continuous control: DDPG, TD3
 	}
 	if isPGAgent(args) {
