@@ -37,7 +37,7 @@ func TestTargetsByHand(t *testing.T) {
 		{false, [2]float64{3.25, 0.5}},
 		{true, [2]float64{2.8, 0.5}},
 	} {
-		cfg := DefaultConfig()
+		cfg := DefaultConfig(DQN)
 		cfg.Gamma, cfg.Double = 0.9, tc.double
 		a := linearAgent(t, cfg, 1, 2)
 		copy(a.Online().Params(), []float64{1, -1, 0, 0.5}) // W (2×1), b
@@ -62,7 +62,7 @@ func TestLossByHand(t *testing.T) {
 		loss Loss
 		want float64
 	}{{MSE, 1}, {Huber, 0.5}} {
-		cfg := DefaultConfig()
+		cfg := DefaultConfig(DQN)
 		cfg.Loss = tc.loss
 		a := linearAgent(t, cfg, 1, 2)
 		copy(a.Online().Params(), []float64{1, -1, 0, 0.5})
@@ -87,7 +87,7 @@ func TestDuelingAggregation(t *testing.T) {
 	}
 	// The same through an agent: a linear dueling network whose weights
 	// are zero gives the biases' aggregation for every observation.
-	cfg := DefaultConfig()
+	cfg := DefaultConfig(DQN)
 	cfg.Dueling = true
 	a := linearAgent(t, cfg, 2, 3)
 	if a.Online().Outputs() != 4 {
@@ -120,7 +120,7 @@ func TestLossGradientFiniteDifference(t *testing.T) {
 		{"dueling huber", true, Huber},
 		{"plain mse", false, MSE},
 	} {
-		cfg := DefaultConfig()
+		cfg := DefaultConfig(DQN)
 		cfg.Net = nn.Config{Sizes: []int{1, 6, 5, 1}, Hidden: nn.Tanh}
 		cfg.Dueling, cfg.Loss, cfg.HuberDelta = tc.dueling, tc.loss, 0.3
 		a, err := New(cfg, 3, 4, rand.New(rand.NewPCG(4, 4)), rand.New(rand.NewPCG(5, 5)))
@@ -177,7 +177,7 @@ func filledAgent(t testing.TB, cfg Config) *Agent {
 // A hard target update copies the online network every C updates and
 // leaves the target alone in between; a soft one moves it by τ.
 func TestTargetUpdates(t *testing.T) {
-	cfg := DefaultConfig()
+	cfg := DefaultConfig(DQN)
 	cfg.Batch, cfg.TargetEvery, cfg.Tau = 16, 3, 1
 	a := filledAgent(t, cfg)
 	start := append([]float64(nil), a.Target().Params()...)
@@ -226,7 +226,7 @@ func TestUpdateAllocatesNothing(t *testing.T) {
 		double, dueling bool
 		loss            Loss
 	}{{"dqn", false, false, MSE}, {"double", true, false, Huber}, {"dueling double", true, true, MSE}} {
-		cfg := DefaultConfig()
+		cfg := DefaultConfig(DQN)
 		cfg.Double, cfg.Dueling, cfg.Loss = tc.double, tc.dueling, tc.loss
 		cfg.TargetEvery, cfg.Optim.MaxGradNorm = 2, 1
 		a := filledAgent(t, cfg)

@@ -12,7 +12,7 @@ import (
 // CleanRL's linear_schedule(start_e=1, end_e=0.05, duration=0.5·10,000, t)
 // = max(slope·t + 1, 0.05) with slope = (0.05 − 1)/5,000, by hand.
 func TestEpsilonSchedule(t *testing.T) {
-	c := DefaultConfig()
+	c := DefaultConfig(DQN)
 	c.EpsStart, c.EpsEnd, c.ExplorationFraction, c.TotalSteps = 1, 0.05, 0.5, 10_000
 	for _, tc := range []struct {
 		t    int
@@ -26,7 +26,7 @@ func TestEpsilonSchedule(t *testing.T) {
 	if got := c.Epsilon(0); got != 0.05 {
 		t.Errorf("ε(0) without decay = %v, want 0.05", got)
 	}
-	g := DefaultConfigFor(GridEnv) // the book's uniform behaviour policy
+	g := DefaultConfigFor(DQN, GridEnv) // the book's uniform behaviour policy
 	for _, s := range []int{0, 100, 1_000_000} {
 		if got := g.Epsilon(s); got != 1 {
 			t.Errorf("grid ε(%d) = %v, want 1", s, got)
@@ -57,7 +57,7 @@ func TestValidate(t *testing.T) {
 		{"net", func(c *Config) { c.Net.Sizes = []int{1, 0, 1} }, "Q-network"},
 		{"optim", func(c *Config) { c.Optim.LR = -1 }, "Q-network"},
 	} {
-		c := DefaultConfig()
+		c := DefaultConfig(DQN)
 		tc.edit(&c)
 		err := c.Validate()
 		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
@@ -65,7 +65,7 @@ func TestValidate(t *testing.T) {
 		}
 	}
 	for _, env := range []string{"cartpole-discrete", GridEnv, "acrobot"} {
-		if err := DefaultConfigFor(env).Validate(); err != nil {
+		if err := DefaultConfigFor(DQN, env).Validate(); err != nil {
 			t.Errorf("%s defaults: %v", env, err)
 		}
 	}
@@ -74,16 +74,27 @@ func TestValidate(t *testing.T) {
 // The schema's defaults are the configuration's, for every environment,
 // and every key changes the field it names.
 func TestSchemaRoundTrip(t *testing.T) {
-	for _, env := range []string{"cartpole-discrete", GridEnv} {
-		got, err := ConfigFromValuesFor(env, SchemaFor(env).Defaults())
-		if err != nil {
-			t.Fatal(err)
+	for m := range numMethods {
+		for _, env := range []string{"cartpole-discrete", GridEnv} {
+			got, err := ConfigFromValuesFor(m, env, SchemaFor(m, env).Defaults())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := DefaultConfigFor(m, env); !reflect.DeepEqual(got, want) {
+				t.Errorf("%v on %s: ConfigFromValuesFor(defaults) = %+v, want %+v", m, env, got, want)
+			}
+			if got.Double != (m != DQN) || got.Dueling != (m == DuelingDQN) {
+				t.Errorf("%v: Double %v, Dueling %v", m, got.Double, got.Dueling)
+			}
 		}
-		if want := DefaultConfigFor(env); !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: ConfigFromValuesFor(defaults) = %+v, want %+v", env, got, want)
+		if p, err := ParseMethod(" " + strings.ToUpper(m.String())); err != nil || p != m {
+			t.Errorf("ParseMethod(%v) = %v, %v", m, p, err)
 		}
 	}
-	c, err := ConfigFromValues(param.Values{"gamma": 0.5, "loss": 1, "double": 0, "dueling": 1, "target_every": 7,
+	if _, err := ParseMethod("dq"); err == nil || !strings.Contains(err.Error(), "double-dqn") {
+		t.Errorf("ParseMethod(dq): %v, want the valid names", err)
+	}
+	c, err := ConfigFromValues(DQN, param.Values{"gamma": 0.5, "loss": 1, "double": 0, "dueling": 1, "target_every": 7,
 		"tau": 0.1, "eps_end": 0.2, "total_steps": 1234, "gradient_steps": 3, "train_frequency": 4,
 		"q.hidden": 32, "q.layers": 3, "q.lr": 0.01, "q.max_grad_norm": 0.5, "learning_starts": 10})
 	if err != nil {
@@ -95,13 +106,13 @@ func TestSchemaRoundTrip(t *testing.T) {
 		c.LearningStarts != 10 {
 		t.Errorf("ConfigFromValues = %+v", c)
 	}
-	if _, err := ConfigFromValues(param.Values{"gama": 0.5}); err == nil || !strings.Contains(err.Error(), "gama") {
+	if _, err := ConfigFromValues(DQN, param.Values{"gama": 0.5}); err == nil || !strings.Contains(err.Error(), "gama") {
 		t.Errorf("unknown key: %v", err)
 	}
-	if _, err := ConfigFromValues(param.Values{"batch": 0}); err == nil || !strings.Contains(err.Error(), "batch") {
+	if _, err := ConfigFromValues(DQN, param.Values{"batch": 0}); err == nil || !strings.Contains(err.Error(), "batch") {
 		t.Errorf("out of range: %v", err)
 	}
-	if s, _ := SchemaFor(GridEnv).Find("q.hidden"); s.Default != 100 {
+	if s, _ := SchemaFor(DQN, GridEnv).Find("q.hidden"); s.Default != 100 {
 		t.Errorf("grid schema q.hidden default %v, want 100", s.Default)
 	}
 }

@@ -15,11 +15,11 @@ const NetPrefix = "q."
 // Q-network's and its optimizer's (nn.Schema with NetPrefix, its defaults
 // replaced by those of the configuration). Changes of
 // the keys marked Reset need a new agent; the others can be applied with
-// Trainer.Retune. The defaults are DefaultConfig()'s.
-func Schema() param.Schema { return schema(DefaultConfig()) }
+// Trainer.Retune. The defaults are DefaultConfig(m)'s.
+func Schema(m Method) param.Schema { return schema(DefaultConfig(m)) }
 
-// SchemaFor is Schema with the defaults of DefaultConfigFor(env).
-func SchemaFor(env string) param.Schema { return schema(DefaultConfigFor(env)) }
+// SchemaFor is Schema with the defaults of DefaultConfigFor(m, env).
+func SchemaFor(m Method, env string) param.Schema { return schema(DefaultConfigFor(m, env)) }
 
 func b2f(b bool) float64 {
 	if b {
@@ -96,17 +96,17 @@ func schema(d Config) param.Schema {
 	return append(sc, net...)
 }
 
-// ConfigFromValues returns the configuration with the values of v (keys
-// of Schema(); missing keys take their defaults). A value out of its
-// spec's range is an error.
-func ConfigFromValues(v param.Values) (Config, error) {
-	return configFromValues(DefaultConfig(), v)
+// ConfigFromValues returns the configuration of method m with the values
+// of v (keys of Schema(m); missing keys take their defaults). A value out
+// of its spec's range is an error.
+func ConfigFromValues(m Method, v param.Values) (Config, error) {
+	return configFromValues(DefaultConfig(m), v)
 }
 
 // ConfigFromValuesFor is ConfigFromValues with the missing keys taking
-// the defaults of SchemaFor(env).
-func ConfigFromValuesFor(env string, v param.Values) (Config, error) {
-	return configFromValues(DefaultConfigFor(env), v)
+// the defaults of SchemaFor(m, env).
+func ConfigFromValuesFor(m Method, env string, v param.Values) (Config, error) {
+	return configFromValues(DefaultConfigFor(m, env), v)
 }
 
 func configFromValues(d Config, v param.Values) (Config, error) {
