@@ -14,6 +14,9 @@
 //	bellman bench dp --world NAME|FILE --method vi|pi --sweeps N [--gamma 0.9]
 //	bellman train --env pendulum --agent ddpg|td3 --steps N [--seed S] [--set key=value ...] [--json]
 //	bellman bench ddpg --env pendulum --updates N [--agent td3] [--seed S] [--set key=value ...]
+//	bellman train --env cartpole-discrete|acrobot|mountaincar-discrete --agent dqn|double-dqn|dueling-dqn --steps N [--seed S] [--set key=value ...] [--json]
+//	bellman train --world NAME|FILE --agent dqn|double-dqn|dueling-dqn --steps N [--every N] [--seed S] [--set key=value ...] [--json]
+//	bellman bench dqn --env cartpole-discrete --updates N [--agent double-dqn] [--seed S] [--set key=value ...]
 //	bellman rollout --env NAME --state v1,v2,... --actions FILE|-
 //
 // Run "bellman COMMAND -h" for a command's flags.

@@ -11,7 +11,8 @@ import (
 
 // The same command line prints the same bytes natively and as WebAssembly
 // under node: dynamic programming, a tabular agent, and DDPG with network
-// updates (which exercises the networks' portable exp and tanh).
+// updates (which exercises the networks' portable exp and tanh), and DQN
+// on CartPole and on a grid world.
 func TestSameOutputUnderWasm(t *testing.T) {
 	if runtime.GOOS == "js" {
 		t.Skip("compares a native run with a js/wasm one; runs natively")
@@ -35,6 +36,8 @@ func TestSameOutputUnderWasm(t *testing.T) {
 		{"train", "--world", "zhao-5x5", "--agent", "qlearning", "--steps", "3000", "--seed", "7"},
 		{"train", "--world", "cliff-4x12", "--agent", "sarsa-lambda", "--steps", "2000", "--seed", "3", "--set", "trace=replacing"},
 		{"train", "--env", "pendulum", "--agent", "td3", "--steps", "600", "--seed", "2", "--set", "learning_starts=200"},
+		{"train", "--env", "cartpole-discrete", "--agent", "dueling-dqn", "--steps", "800", "--seed", "2", "--set", "learning_starts=200"},
+		{"train", "--world", "zhao-5x5", "--agent", "double-dqn", "--steps", "1300", "--every", "100", "--seed", "3"},
 	} {
 		native, stderr, code := bellman(args...)
 		if code != 0 {

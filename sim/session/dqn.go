@@ -62,6 +62,7 @@ type DQNControl struct {
 	heatAt  int
 	state   []float64
 
+	last                     dqn.StepResult
 	traj, prevTraj           []Point
 	returns, losses, meanQ   curve
 	tdErrors, epsilons, fill curve
@@ -163,7 +164,7 @@ func (c *DQNControl) build() error {
 	c.addPoint()
 	c.returns, c.losses, c.meanQ = newCurve(), newCurve(), newCurve()
 	c.tdErrors, c.epsilons, c.fill = newCurve(), newCurve(), newCurve()
-	c.diverged = ""
+	c.diverged, c.last = "", dqn.StepResult{}
 	c.version++
 	c.RefreshHeatmaps()
 	return nil
@@ -287,6 +288,7 @@ func (c *DQNControl) Step() {
 	}
 	eps := c.tr.Epsilon()
 	res := c.tr.Step()
+	c.last = res
 	c.addPoint()
 	x := float64(c.tr.Steps())
 	if res.Updates > 0 {
@@ -315,6 +317,9 @@ func divergedAt(what string, step int) string {
 
 // Steps returns the number of environment steps taken.
 func (c *DQNControl) Steps() int { return c.tr.Steps() }
+
+// Last returns what the last step did (zero before the first).
+func (c *DQNControl) Last() dqn.StepResult { return c.last }
 
 // Diverged names the value that went NaN or infinite, or is "".
 func (c *DQNControl) Diverged() string { return c.diverged }

@@ -47,6 +47,7 @@ type DQNGrid struct {
 	share, rmse, gap                 float64
 	evalAt                           int
 	diverged                         string
+	last                             dqn.StepResult
 
 	Version, Run int
 }
@@ -178,7 +179,7 @@ func (g *DQNGrid) build() error {
 	g.visits[env.State()]++
 	g.losses, g.meanQ, g.tdErrors, g.returns = newCurve(), newCurve(), newCurve(), newCurve()
 	g.rmses, g.shares, g.gaps = newCurve(), newCurve(), newCurve()
-	g.diverged = ""
+	g.diverged, g.last = "", dqn.StepResult{}
 	g.Run++
 	g.Evaluate()
 	return nil
@@ -291,6 +292,7 @@ func (g *DQNGrid) Step() (ended bool) {
 		g.visits[g.env.State()]++
 	}
 	res := g.tr.Step()
+	g.last = res
 	s := g.env.State()
 	g.addTrail(g.Model.Cell[s])
 	g.visits[s]++
@@ -322,6 +324,9 @@ func (g *DQNGrid) addTrail(cell int) {
 
 // Steps returns the steps taken since the last restart.
 func (g *DQNGrid) Steps() int { return g.tr.Steps() }
+
+// Last returns what the last step did (zero before the first).
+func (g *DQNGrid) Last() dqn.StepResult { return g.last }
 
 // Diverged names the value that went NaN or infinite, or is "".
 func (g *DQNGrid) Diverged() string { return g.diverged }
