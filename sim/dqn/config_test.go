@@ -116,3 +116,22 @@ func TestSchemaRoundTrip(t *testing.T) {
 		t.Errorf("grid schema q.hidden default %v, want 100", s.Default)
 	}
 }
+
+// Every spec is well formed: its default within its range, a label and
+// help text, a positive minimum on a log scale, no key twice.
+func TestSchemaSpecs(t *testing.T) {
+	for m := range numMethods {
+		for _, env := range []string{"cartpole-discrete", GridEnv} {
+			seen := map[string]bool{}
+			for _, s := range SchemaFor(m, env) {
+				if seen[s.Key] {
+					t.Errorf("%s: key twice", s.Key)
+				}
+				seen[s.Key] = true
+				if s.Clamp(s.Default) != s.Default || s.Label == "" || s.Help == "" || (s.Log && !(s.Min > 0)) {
+					t.Errorf("%v %s: spec %+v", m, env, s)
+				}
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package nn
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 )
@@ -92,4 +93,23 @@ func TestCopyInto(t *testing.T) {
 	if allocs := testing.AllocsPerRun(10, func() { b.UnitActivations(dst, x, 16) }); allocs != 0 {
 		t.Errorf("UnitActivations allocates %v times", allocs)
 	}
+}
+
+// A network view's numbers: each unit's value at three points.
+func ExampleMLP_UnitActivations() {
+	net, _ := New(Config{Sizes: []int{1, 2, 1}, Hidden: ReLU}, rand.New(rand.NewPCG(1, 1)))
+	copy(net.Params(), []float64{1, -1, 0, 0, 1, 1, 0}) // h = (relu(x), relu(−x)), out = h₀ + h₁ = |x|
+	x := []float64{-2, 0.5, 3}
+	act := net.UnitActivations(make([]float64, 3*net.Units()), x, 3)
+	for c, off := 0, 0; c < net.Columns(); c++ {
+		for u := 0; u < net.Width(c); u++ {
+			fmt.Printf("column %d unit %d: %v\n", c, u, act[3*off:3*off+3])
+			off++
+		}
+	}
+	// Output:
+	// column 0 unit 0: [-2 0.5 3]
+	// column 1 unit 0: [0 0.5 3]
+	// column 1 unit 1: [2 0 0]
+	// column 2 unit 0: [2 0.5 3]
 }
