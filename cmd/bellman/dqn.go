@@ -21,34 +21,9 @@ const dqnSetHelp = "key=value: a parameter of the agent (keys as on the page: ga
 	"eps_start, eps_end, exploration_fraction, q.lr, q.hidden, …; a network key without q. works too, and hidden=64,64 gives two hidden layers of 64) " +
 	"or, on a grid, of the episodes and the world; repeatable"
 
-// flagValue returns the value of flag name in args (--name V, --name=V,
-// one dash or two) and whether it is there.
-func flagValue(args []string, name string) (string, bool) {
-	for i, a := range args {
-		if a == "--" {
-			break
-		}
-		if !strings.HasPrefix(a, "-") {
-			continue
-		}
-		a = strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
-		if a == name && i+1 < len(args) {
-			return args[i+1], true
-		}
-		if v, ok := strings.CutPrefix(a, name+"="); ok {
-			return v, true
-		}
-	}
-	return "", false
-}
-
 // isDQN reports whether a train or bench command line names a DQN agent.
 func isDQN(args []string) bool {
-	v, ok := flagValue(args, "agent")
-	if !ok {
-		return false
-	}
-	_, err := dqn.ParseMethod(v)
+	_, err := dqn.ParseMethod(flagValue(args, "agent")) // flagValue: vfa.go
 	return err == nil
 }
 

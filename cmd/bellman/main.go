@@ -13,6 +13,8 @@
 //	bellman bench td --world NAME|FILE --agent NAME --steps N [--seed S] [--set key=value ...]
 //	bellman bench dp --world NAME|FILE --method vi|pi --sweeps N [--gamma 0.9]
 //	bellman train --env pendulum --agent ddpg|td3 --steps N [--seed S] [--set key=value ...] [--json]
+//	bellman train --world NAME|FILE --agent td-linear|linear-sarsa|linear-qlearning --steps N [--features FILE|JSON] [--set ...] [--json]
+//	bellman train --env mountaincar-discrete|acrobot|cartpole-discrete --agent nstep-sarsa-tiles|linear-qlearning --steps N [--features FILE|JSON] [--set ...] [--json]
 //	bellman bench ddpg --env pendulum --updates N [--agent td3] [--seed S] [--set key=value ...]
 //	bellman train --env cartpole-discrete|acrobot|mountaincar-discrete --agent dqn|double-dqn|dueling-dqn --steps N [--seed S] [--set key=value ...] [--json]
 //	bellman train --world NAME|FILE --agent dqn|double-dqn|dueling-dqn --steps N [--every N] [--seed S] [--set key=value ...] [--json]

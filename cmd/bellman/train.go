@@ -84,6 +84,9 @@ func runTrain(args []string, stdout io.Writer) error {
 	if isDQN(args) {
 		return runTrainDQN(args, stdout) // DQN on a discrete control task or a grid world
 	}
+	if isVFAAgent(args) {
+		return runTrainVFA(args, stdout) // linear methods: vfa.go
+	}
 	if hasFlag(args, "env") {
 		return runTrainEnv(args, stdout) // continuous control: DDPG, TD3
 	}

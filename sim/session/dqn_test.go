@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"bellman/assets"
 	"bellman/sim/control"
+	"bellman/sim/grid"
 )
 
 func TestDQNControlRejects(t *testing.T) {
@@ -158,7 +158,11 @@ func TestDQNControlDiverged(t *testing.T) {
 // of dynamic programming in every state (a short version of the
 // benchmark in BENCHMARKS.md, seed 1).
 func TestDQNGridLearnsOptimalPolicy(t *testing.T) {
-	w, err := assets.World("zhao-5x5")
+	// The book's 5×5 world (assets/worlds/zhao-5x5.json, which this package
+	// cannot import).
+	w, err := grid.Parse([]byte(`{"name": "zhao-5x5",
+		"layout": [".....", ".FF..", "..F..", ".FTF.", ".F..."],
+		"rewards": {"boundary": -1, "forbidden": -1, "target": 1, "other": 0}, "actions": 5}`))
 	if err != nil {
 		t.Fatal(err)
 	}

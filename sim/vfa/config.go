@@ -71,7 +71,9 @@ type Config struct {
 //
 //   - td-linear: Zhao's Figure 8.7, γ 0.9, α 0.0005, w₀ ~ N(0, 1);
 //   - linear-sarsa, linear-qlearning on a grid: Zhao's Figures 8.9–8.10,
-//     γ 0.9, α 0.001, ε 0.1, w₀ = 0, n 1;
+//     γ 0.9, ε 0.1, w₀ = 0, n 1, but α 0.02 rather than his 0.001: with
+//     one weight vector per action (his φ(s, a) is not given), 0.001
+//     learns far more slowly than his figures show (BENCHMARKS.md);
 //   - nstep-sarsa-tiles, linear-qlearning on a control task: Sutton &
 //     Barto's MountainCar (Figures 10.1–10.2), γ 1, α 0.1/8 for 8
 //     tilings, ε 0 (the zero initial values are optimistic when every
@@ -80,7 +82,7 @@ func Default(method string, grid bool, spec features.Spec) (Config, error) {
 	if _, err := findMethod(method, grid); err != nil {
 		return Config{}, err
 	}
-	c := Config{Gamma: 0.9, Alpha: 0.001, Epsilon: 0.1, N: 1, Spec: spec}
+	c := Config{Gamma: 0.9, Alpha: 0.02, Epsilon: 0.1, N: 1, Spec: spec}
 	switch {
 	case method == TDLinear:
 		c.Alpha, c.Epsilon, c.InitStd = 0.0005, 0, 1
@@ -110,6 +112,17 @@ func (c Config) Validate() error {
 		return fmt.Errorf("no features")
 	}
 	return nil
+}
+
+// DefaultGridPreset returns the key of the feature preset (of
+// features.GridPresets) a method starts with on a grid world: Zhao's
+// poly3 for TD-linear (his Figure 8.7(c)), fourier5 for the others (his
+// Figures 8.9–8.10).
+func DefaultGridPreset(method string) string {
+	if method == TDLinear {
+		return "poly3"
+	}
+	return "fourier5"
 }
 
 // DefaultPreset returns the key of the feature preset a control task

@@ -105,6 +105,9 @@ func (c *ControlTask) StateColumns() []string { return c.state }
 // NumActions returns the number of discrete actions.
 func (c *ControlTask) NumActions() int { return c.actions }
 
+// LastAction returns the last action taken (0 before the first).
+func (c *ControlTask) LastAction() int { return int(c.act[0]) }
+
 // Obs returns the current observation (the task's own buffer).
 func (c *ControlTask) Obs() []float64 { return c.obs }
 
