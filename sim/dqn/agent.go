@@ -27,7 +27,6 @@ type Agent struct {
 	dOut                      []float64 // Batch×nOut
 	aNext                     []int     // Double DQN's argmax of the online network
 	one                       []float64 // a single observation's Q values
-	eval                      []float64 // Evaluate's aggregation buffer, grown on demand
 
 	updates int
 }
