@@ -163,6 +163,13 @@ func DefaultConfig(m Method) Config {
 //     updates follow each step, with learning rate 3e-3 and a target copy
 //     every 100 updates, which makes the greedy policy optimal on zhao-5x5
 //     within 4,000 steps for seeds 1–3 (BENCHMARKS.md).
+//   - mountaincar-discrete: RL Baselines3 Zoo's DQN settings for
+//     MountainCar-v0 on a 64-64 network (theirs is 256-256): γ 0.98,
+//     learning rate 4e-3, batch 128, a buffer of 10,000, 8 updates every
+//     16 steps, a target copy every 300 updates (their 600 steps), ε down
+//     to 0.07 over the first 20% of a 100,000-step run. The reward is −1
+//     a step until the car reaches the flag, so exploration has to find
+//     the goal by chance: a long ε decay and many updates per sample.
 //
 // Other names get DefaultConfig(m).
 func DefaultConfigFor(m Method, env string) Config {
@@ -177,6 +184,13 @@ func DefaultConfigFor(m Method, env string) Config {
 		c.TargetEvery = 100
 		c.EpsStart, c.EpsEnd = 1, 1
 		c.TotalSteps = 5000
+	case "mountaincar-discrete":
+		c.Gamma = 0.98
+		c.Optim.LR = 4e-3
+		c.Batch, c.BufferSize = 128, 10_000
+		c.TrainFrequency, c.GradientSteps = 16, 8
+		c.TargetEvery = 300
+		c.EpsEnd, c.ExplorationFraction, c.TotalSteps = 0.07, 0.2, 100_000
 	}
 	return c
 }

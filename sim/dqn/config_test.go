@@ -75,7 +75,7 @@ func TestValidate(t *testing.T) {
 // and every key changes the field it names.
 func TestSchemaRoundTrip(t *testing.T) {
 	for m := range numMethods {
-		for _, env := range []string{"cartpole-discrete", GridEnv} {
+		for _, env := range []string{"cartpole-discrete", GridEnv, "mountaincar-discrete"} {
 			got, err := ConfigFromValuesFor(m, env, SchemaFor(m, env).Defaults())
 			if err != nil {
 				t.Fatal(err)
