@@ -15,7 +15,12 @@ var lessonsFile []byte
 
 // Lesson is a ready-made setup for a class: a world, an algorithm, the
 // parameters that differ from their defaults, and what to watch for. The
-// type is the page protocol's, so hosts serve lessons as they are.
+// type is the page protocol's, so hosts serve lessons as they are. In
+// lessons.json, "speed" is steps (planning lessons: sweeps) a second, 0
+// for as fast as possible; "ramp", if set, the speed a lesson opens at,
+// from which it rises geometrically to "speed" over proto.RampSeconds
+// (10 s): see Lesson.SpeedAt and Lesson.StepsWithin. Each lesson's speed
+// is chosen so that its point shows within about 20 seconds.
 type Lesson = proto.Lesson
 
 // Lessons returns the built-in lessons in the order a course meets them.

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"mime"
@@ -26,8 +27,10 @@ import (
 var static embed.FS
 
 // Build writes the whole page into dir: the static files, wasm_exec.js from
-// the Go installation, bellman.wasm built from module root (the folder
-// holding go.mod) and its gzip copy. It needs only Go.
+// the Go installation, and the two WebAssembly modules built from module
+// root (the folder holding go.mod) with their gzip copies: bellman.wasm,
+// the game that draws, and worker.wasm, the session host each Web Worker
+// runs. It needs only Go.
 func Build(root, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -62,14 +65,27 @@ func Build(root, dir string) error {
 	if err := os.WriteFile(filepath.Join(dir, "wasm_exec.js"), wasmExec, 0o644); err != nil {
 		return err
 	}
-	out := filepath.Join(dir, "bellman.wasm")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./wasm")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("building the WebAssembly: %v\n%s", err, msg)
+	// The game (drawing) and the worker (sessions) build side by side.
+	mods := []struct{ out, pkg string }{{"bellman.wasm", "./wasm"}, {"worker.wasm", "./wasm/worker"}}
+	errs := make([]error, len(mods))
+	var wg sync.WaitGroup
+	for i, m := range mods {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out := filepath.Join(dir, m.out)
+			cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, m.pkg)
+			cmd.Dir = root
+			cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+			if msg, err := cmd.CombinedOutput(); err != nil {
+				errs[i] = fmt.Errorf("building %s: %v\n%s", m.out, err, msg)
+				return
+			}
+			errs[i] = compress(out)
+		}()
 	}
-	return compress(out)
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // compress writes path.gz beside path.

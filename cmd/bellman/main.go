@@ -20,6 +20,9 @@
 //	bellman train --world NAME|FILE --agent dqn|double-dqn|dueling-dqn --steps N [--every N] [--seed S] [--set key=value ...] [--json]
 //	bellman bench dqn --env cartpole-discrete --updates N [--agent double-dqn] [--seed S] [--set key=value ...]
 //	bellman rollout --env NAME --state v1,v2,... --actions FILE|-
+//	bellman train --world NAME|FILE --agent reinforce|reinforce-baseline|qac|a2c|offpolicy-ac --steps N [--seed S] [--set key=value ...] [--json] [--save FILE]
+//	bellman solve --world NAME|FILE --method gradient [--policy FILE] [--gamma 0.9] [--start start-cell|uniform]
+//	bellman bench pg --world NAME|FILE --agent METHOD --steps N [--seed S] [--set key=value ...]
 //
 // Run "bellman COMMAND -h" for a command's flags.
 package main

@@ -20,7 +20,7 @@ type episodeRow struct {
 	Steps   int     `json:"steps"`   // steps of the run when it ended
 	Return  float64 `json:"return"`  // sum of its rewards
 	Length  int     `json:"length"`  // its steps
-	Optimal float64 `json:"optimal"` // share of non-terminal states whose greedy action is optimal
+	Optimal float64 `json:"optimal"` // share of reachable non-terminal states whose greedy action is optimal
 	Gap     float64 `json:"gap"`     // max_s |v_π(s) − v*(s)| of the greedy policy π, to 1e-6
 	Error   float64 `json:"error"`   // mean |TD error| (MC: |G − q|) per step
 	Epsilon float64 `json:"epsilon"` // exploration rate of the episode
@@ -89,6 +89,9 @@ func runTrain(args []string, stdout io.Writer) error {
 	}
 	if hasFlag(args, "env") {
 		return runTrainEnv(args, stdout) // continuous control: DDPG, TD3
+	}
+	if isPGAgent(args) {
+		return runTrainPG(args, stdout) // policy gradient: pg.go
 	}
 	fs := newFlags("train")
 	fs.String("lesson", "", "a learning lesson's key (bellman lessons): its world, agent and --set flags")

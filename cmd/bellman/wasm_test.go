@@ -35,9 +35,11 @@ func TestSameOutputUnderWasm(t *testing.T) {
 		{"solve", "--world", "maze-10x10", "--method", "pi", "--gamma", "0.95"},
 		{"train", "--world", "zhao-5x5", "--agent", "qlearning", "--steps", "3000", "--seed", "7"},
 		{"train", "--world", "cliff-4x12", "--agent", "sarsa-lambda", "--steps", "2000", "--seed", "3", "--set", "trace=replacing"},
+		{"train", "--lesson", "dyna-maze", "--steps", "3000"}, // optimistic q₀, planning, reachable states only
 		{"train", "--env", "pendulum", "--agent", "td3", "--steps", "600", "--seed", "2", "--set", "learning_starts=200"},
 		{"train", "--env", "cartpole-discrete", "--agent", "dueling-dqn", "--steps", "800", "--seed", "2", "--set", "learning_starts=200"},
 		{"train", "--world", "zhao-5x5", "--agent", "double-dqn", "--steps", "1300", "--every", "100", "--seed", "3"},
+		{"train", "--world", "zhao-5x5", "--agent", "offpolicy-ac", "--steps", "3000", "--seed", "4", "--set", "slip=0.1", "--set", "entropy=0.05"},
 	} {
 		native, stderr, code := bellman(args...)
 		if code != 0 {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 
 	"bellman/sim/grid"
 	"bellman/sim/param"
@@ -155,8 +156,28 @@ func worldFileOf(w grid.World) string {
 func fillParams(s *proto.Snapshot, schema param.Schema, value func(key string) float64) {
 	s.Params = s.Params[:0]
 	for _, sp := range schema {
-		s.Params = append(s.Params, proto.Param{Spec: sp, Value: value(sp.Key)})
+		s.Params = append(s.Params, proto.Param{Spec: sp, Value: value(sp.Key), Advanced: advanced(sp.Key)})
 	}
+}
+
+// usualNet are the network settings a person changes first; the others
+// (optimizer details, initialisation) are advanced.
+var usualNet = map[string]bool{"lr": true, "hidden": true, "layers": true, "activation": true}
+
+// advanced reports whether a parameter belongs with the advanced settings:
+// a network's finer settings and the exploration noise's and replay's
+// machinery. The usual few (γ, step sizes, ε, τ, batch, the seed, the
+// world's rewards) stay in view.
+func advanced(key string) bool {
+	if net, sub, ok := strings.Cut(key, "."); ok && (net == "actor" || net == "critic" || net == "net" || net == "policy" || net == "value") {
+		return !usualNet[sub]
+	}
+	switch key {
+	case "ou_theta", "ou_dt", "noise_decay_steps", "noise_sigma_end", "buffer", "learning_starts", "updates_per_step",
+		"target_noise", "target_clip", "policy_delay", "noise":
+		return true
+	}
+	return false
 }
 
 // fillShape fills a grid part's world: shape, kinds and states.
@@ -247,10 +268,10 @@ func (r *gridRun) steps() int64       { return int64(r.sess.Sweeps()) }
 func (r *gridRun) updates() int64     { return 0 }
 func (r *gridRun) world() *grid.World { return &r.sess.World }
 
-// diverged looks at the last sweep's change: a value that overflowed
-// makes it infinite or NaN.
+// diverged looks at the last sweep's change (infinite before the first):
+// a value that overflowed makes it infinite or NaN.
 func (r *gridRun) diverged() string {
-	if d := r.sess.Delta(); math.IsNaN(d) || math.IsInf(d, 0) {
+	if d := r.sess.Delta(); r.sess.Sweeps() > 0 && (math.IsNaN(d) || math.IsInf(d, 0)) {
 		return "max |Δv| became " + fmt.Sprint(d) + " (a reward too large for γ?)"
 	}
 	return ""
@@ -272,8 +293,8 @@ func (r *gridRun) fill(h *Host, s *proto.Snapshot) {
 	s.Progress = proto.Progress{Steps: int64(sn.Sweeps), Sweeps: sn.Sweeps, Iterations: sn.Iterations,
 		Delta: sn.Delta, Converged: sn.Converged}
 	c := addChart(s, proto.Chart{Title: "Convergence", Note: "max |Δv| per sweep, log scale", XLabel: "sweep",
-		Log: true, Line: g.Value("tol"), LineLabel: "tolerance", X0: g.DeltaBase + 1})
-	addSeries(c, "max |Δv|", "#e06101", 0, nil, g.Deltas)
+		Log: true, Line: g.Value("tol"), LineLabel: "tolerance"})
+	addSeries(c, "max |Δv|", "#e06101", 0, g.DeltaX, g.Deltas)
 	s.Counter = "sweep " + fmt.Sprint(sn.Sweeps)
 	if sn.Converged {
 		s.Counter += " ✓"

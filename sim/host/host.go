@@ -62,17 +62,19 @@ type Host struct {
 	last    time.Time
 	stopAt  int64
 	lesson  *proto.Lesson
+	ramp    time.Time // when a lesson whose speed ramps up opened (zero: no ramp)
 
 	notices  []proto.Notice
 	dropped  int    // notices past maxNotices since the last snapshot
 	reported string // the divergence already reported
 	crashed  string
 
-	want  bool // the client asked for a snapshot
-	dirty bool // something changed since the last snapshot
-	seq   int64
-	snap  proto.Snapshot
-	cmds  []proto.Command
+	handled int64 // messages handled that proto.Counts
+	want    bool  // the client asked for a snapshot
+	dirty   bool  // something changed since the last snapshot
+	seq     int64
+	snap    proto.Snapshot
+	cmds    []proto.Command
 
 	winStart        time.Time
 	winSteps, winUp int64
@@ -111,7 +113,7 @@ const (
 
 // use makes r the current run at speed.
 func (h *Host) use(r run, speed float64) {
-	h.run, h.speed, h.acc = r, speed, 0
+	h.run, h.speed, h.acc, h.ramp = r, speed, 0, time.Time{}
 	h.serial++
 	h.crashed, h.reported = "", ""
 }
@@ -124,6 +126,9 @@ func (h *Host) Catalog() *proto.Catalog { return &h.cat }
 func (h *Host) Handle(msg []byte) {
 	cmds, err := proto.DecodeCommands(msg, h.cmds[:0])
 	h.cmds = cmds
+	if proto.Counts(cmds) || err != nil {
+		h.handled++
+	}
 	for _, c := range cmds {
 		h.Apply(c)
 	}
@@ -163,13 +168,19 @@ func (h *Host) Apply(c proto.Command) {
 		h.acc = 0
 		note = "reset"
 	case proto.OpSpeed:
-		err = h.setSpeed(c.Value)
+		note, err = h.setSpeed(c.Value)
 	case proto.OpLesson:
 		note, err = h.startLesson(c.Key)
 	case proto.OpSetup:
 		err = h.setup(c.Text)
 	case proto.OpBad:
 		err = errors.New(c.Text)
+	case proto.OpStopAt:
+		if math.IsNaN(c.Value) || c.Value < 0 || c.Value > math.MaxInt64/2 {
+			err = fmt.Errorf("stop at %v is not a step count (0 for never)", c.Value)
+		} else {
+			h.stopAt = int64(c.Value)
+		}
 	default:
 		if c.Op != proto.OpSelect && c.Op != proto.OpLayer {
 			if err = h.usable(); err != nil {
@@ -215,15 +226,16 @@ func (h *Host) play(on bool) error {
 	return nil
 }
 
-func (h *Host) setSpeed(v float64) error {
+func (h *Host) setSpeed(v float64) (note string, err error) {
 	if math.IsNaN(v) || v < 0 {
-		return fmt.Errorf("speed %v is not a number of steps per second (0 for as fast as possible); kept %v", v, h.speed)
+		return "", fmt.Errorf("speed %v is not a number of steps per second (0 for as fast as possible); kept %v", v, h.speed)
 	}
 	if v > MaxSpeed {
-		v = 0 // beyond any frame: as fast as possible
+		note = fmt.Sprintf("speed %v is more than %g steps a second: running as fast as possible", v, MaxSpeed)
+		v = 0
 	}
-	h.speed, h.acc = v, 0
-	return nil
+	h.speed, h.acc, h.ramp = v, 0, time.Time{}
+	return note, nil
 }
 
 // rebuild replaces a crashed run with a fresh one of the same world and
@@ -297,6 +309,15 @@ func (h *Host) Work(budget time.Duration) (wait time.Duration) {
 			return time.Second // the rate falls to 0 at the next window
 		}
 		return -1
+	}
+	if !h.ramp.IsZero() && h.lesson != nil {
+		// A lesson opens slowly enough to follow its first episodes and
+		// speeds up to its own speed.
+		t := start.Sub(h.ramp).Seconds()
+		h.speed = h.lesson.SpeedAt(t)
+		if t >= proto.RampSeconds {
+			h.ramp = time.Time{}
+		}
 	}
 	dt := start.Sub(h.last).Seconds()
 	h.last = start
@@ -384,8 +405,8 @@ func (h *Host) window(now time.Time) {
 	if sps < 0 || ups < 0 { // a reset
 		sps, ups = 0, 0
 	}
-	if sps != h.stepsPerSec || ups != h.updatesPerSec {
-		h.dirty = true
+	if sps != h.stepsPerSec || ups != h.updatesPerSec || h.playing {
+		h.dirty = true // and a playing run says it is alive once a second
 	}
 	h.stepsPerSec, h.updatesPerSec = sps, ups
 	h.winStart, h.winSteps, h.winUp = now, steps, up
@@ -397,7 +418,7 @@ func (h *Host) AppendSnapshot(dst []byte) []byte {
 	s := &h.snap
 	h.fill(s)
 	h.seq++
-	s.Seq = h.seq
+	s.Seq, s.Applied = h.seq, h.handled
 	dst = proto.AppendSnapshot(dst, s)
 	h.notices = h.notices[:0]
 	h.dropped = 0
@@ -431,6 +452,7 @@ func (h *Host) fill(s *proto.Snapshot) {
 	s.StepsPerSec, s.UpdatesPerSec = h.stepsPerSec, h.updatesPerSec
 	s.Busy = h.crashed == "" && h.run.busy()
 	s.Crashed = h.crashed
+	s.Diverged = h.reported // until a reset or a change
 	s.StopAt = h.stopAt
 	s.Lesson = ""
 	if h.lesson != nil {

@@ -35,7 +35,8 @@ func testLibrary() Library {
 		},
 		WorldNames: []string{"zhao-5x5", "zhao-2x2", "cliff"},
 		Lessons: []proto.Lesson{{Key: "cliff-q", Title: "cliff", World: "cliff", Algorithm: "qlearning",
-			Params: map[string]float64{"alpha": 0.2, "epsilon": 0.05}, Layers: map[string]bool{"q": true}, Speed: 5}},
+			Params: map[string]float64{"alpha": 0.2, "epsilon": 0.05}, Layers: map[string]bool{"q": true}, Speed: 5},
+			{Key: "ramp", Title: "ramp", World: "zhao-5x5", Algorithm: "sarsa", Speed: 400, Ramp: 4}},
 	}
 }
 
@@ -132,6 +133,9 @@ func TestSpeed(t *testing.T) {
 		t.Fatalf("4 steps a second for 2 s took %d steps, want 8", got)
 	}
 	h.Apply(cmd(proto.OpSpeed, "", 1e308))
+	if n := notices(t, h); len(n) != 1 || !strings.Contains(n[0], "as fast as possible") {
+		t.Fatalf("a huge speed: notices %q", n)
+	}
 	c.add(10 * time.Millisecond)
 	h.Work(time.Millisecond)
 	h.Apply(cmd(proto.OpSpeed, "", 1))
@@ -415,5 +419,48 @@ func TestFormat(t *testing.T) {
 		if got := format(tc.x, tc.digits); got != tc.want {
 			t.Errorf("format(%v, %d) = %q, want %q", tc.x, tc.digits, got, tc.want)
 		}
+	}
+}
+
+// Before its first sweep a planner has no change to report: that is not a
+// divergence; a reward that overflows the values is.
+func TestPlanningDivergence(t *testing.T) {
+	h, c := newTestHost(t)
+	if d := h.run.diverged(); d != "" {
+		t.Fatalf("before the first sweep: diverged %q", d)
+	}
+	h.Apply(cmd(proto.OpSet, "r-target", 10))
+	h.Apply(cmd(proto.OpSpeed, "", 0))
+	c.add(time.Millisecond)
+	h.Work(workSlice)
+	if n := notices(t, h); len(n) != 0 {
+		t.Fatalf("value iteration with finite rewards: notices %q", n)
+	}
+}
+
+// A lesson with a ramp opens at its ramp's speed and reaches its own
+// within proto.RampSeconds; a speed set by hand ends the ramp.
+func TestLessonRamp(t *testing.T) {
+	h, c := newTestHost(t)
+	h.Apply(cmd(proto.OpLesson, "ramp", 0))
+	if s := snapshot(t, h); s.Speed != 4 {
+		t.Fatalf("the lesson opens at %v steps a second, want 4", s.Speed)
+	}
+	c.add(5 * time.Second)
+	h.Work(workSlice)
+	if got := snapshot(t, h).Speed; math.Abs(got-40) > 0.5 { // 4·100^(5/10)
+		t.Fatalf("after 5 s: %v steps a second, want 40", got)
+	}
+	c.add(6 * time.Second)
+	h.Work(workSlice)
+	if got := snapshot(t, h).Speed; got != 400 {
+		t.Fatalf("after 11 s: %v steps a second, want 400", got)
+	}
+	h.Apply(cmd(proto.OpLesson, "ramp", 0))
+	h.Apply(cmd(proto.OpSpeed, "", 2))
+	c.add(5 * time.Second)
+	h.Work(workSlice)
+	if got := snapshot(t, h).Speed; got != 2 {
+		t.Fatalf("a speed set by hand: %v, want 2", got)
 	}
 }

@@ -85,7 +85,7 @@ func (r *learnRun) fill(h *Host, s *proto.Snapshot) {
 	if sn.OptimalShare == 1 {
 		class = "done"
 	}
-	mark(s, fmt.Sprintf("optimal in %d%% of states · gap %s", int(math.Round(sn.OptimalShare*100)), format(sn.Gap, 3)), class)
+	mark(s, fmt.Sprintf("optimal in %d%% of reachable states · gap %s", int(math.Round(sn.OptimalShare*100)), format(sn.Gap, 3)), class)
 	rate := format(h.stepsPerSec, 0) + " steps/s"
 	if !h.playing {
 		rate += " · paused"
@@ -106,7 +106,7 @@ func (r *learnRun) fill(h *Host, s *proto.Snapshot) {
 	}
 	gr.Traces = append(gr.Traces[:0], sn.Traces...)
 	gr.Optimal = append(gr.Optimal[:0], sn.GreedyOptimal...)
-	gr.Reachable = gr.Reachable[:0]
+	gr.Reachable = append(gr.Reachable[:0], sn.Reachable...)
 	gr.Agent = sn.Cell
 	gr.Trail = gr.Trail[:0]
 	for _, c := range sn.Trail {
@@ -136,18 +136,21 @@ func (r *learnRun) fill(h *Host, s *proto.Snapshot) {
 // the size of the updates.
 func (r *learnRun) charts(s *proto.Snapshot) {
 	sn := &r.snap
-	x0 := sn.HistoryBase + 1
-	c := addChart(s, proto.Chart{Title: "Return", Note: "per episode, with moving average", XLabel: "episode", X0: x0})
-	addSeries(c, "return G", "#e06101", 20, nil, sn.Returns)
-	c = addChart(s, proto.Chart{Title: "Episode length", Note: "steps per episode", XLabel: "episode", X0: x0})
-	addSeries(c, "length", "#2166ac", 20, nil, sn.Lengths)
-	c = addChart(s, proto.Chart{Title: "Policy vs optimum", Note: "share of states whose greedy action is optimal",
-		XLabel: "episode", X0: x0, Fixed: true, YMin: 0, YMax: 1})
-	addSeries(c, "optimal share", "#107a3a", 0, nil, sn.Optimal)
-	c = addChart(s, proto.Chart{Title: "Gap to v*", Note: "max_s |v_π(s) − v*(s)| of the greedy policy, log scale",
-		XLabel: "evaluation", X0: sn.GapBase + 1, Log: true})
-	addSeries(c, "gap", "#6a1b9a", 0, nil, sn.Gaps)
+	// Long runs are thinned (neighbouring episodes averaged), so each point
+	// carries its episode; a moving average of 20 episodes spans fewer
+	// points once thinned.
+	sm := sn.SmoothPoints(20)
+	c := addChart(s, proto.Chart{Title: "Return", Note: "per episode, with moving average", XLabel: "episode"})
+	addSeries(c, "return G", "#e06101", sm, sn.EpisodeX, sn.Returns)
+	c = addChart(s, proto.Chart{Title: "Episode length", Note: "steps per episode", XLabel: "episode"})
+	addSeries(c, "length", "#2166ac", sm, sn.EpisodeX, sn.Lengths)
+	c = addChart(s, proto.Chart{Title: "Policy vs optimum", Note: "share of the states reachable from the start whose greedy action is optimal",
+		XLabel: "episode", Fixed: true, YMin: 0, YMax: 1})
+	addSeries(c, "optimal share", "#107a3a", 0, sn.EpisodeX, sn.Optimal)
+	c = addChart(s, proto.Chart{Title: "Gap to v*", Note: "max |v_π(s) − v*(s)| of the greedy policy over the reachable states, log scale",
+		XLabel: "step", Log: true})
+	addSeries(c, "gap", "#6a1b9a", 0, sn.GapSteps, sn.Gaps)
 	c = addChart(s, proto.Chart{Title: "Update size", Note: "mean |TD error| per step, per episode, log scale",
-		XLabel: "episode", X0: x0, Log: true})
-	addSeries(c, "|δ|", "#555555", 20, nil, sn.Errors)
+		XLabel: "episode", Log: true})
+	addSeries(c, "|δ|", "#555555", sm, sn.EpisodeX, sn.Errors)
 }

@@ -64,10 +64,10 @@ func NewLocal(h *Host) *Local {
 	return l
 }
 
-// Post sends a message to the host.
+// Post sends a copy of msg to the host.
 func (l *Local) Post(msg []byte) {
 	select {
-	case l.in <- msg:
+	case l.in <- append([]byte(nil), msg...):
 	case <-l.done:
 	}
 }

@@ -156,9 +156,12 @@ func (h *Host) startLesson(key string) (string, error) {
 	if err := h.applyLayers(next, l.Layers); err != nil {
 		return "", fmt.Errorf("lesson %s: %v", key, err)
 	}
-	h.use(next, l.Speed)
+	h.use(next, l.SpeedAt(0))
 	h.playing, h.lesson, h.stopAt = true, &l, 0
 	h.last = h.now()
+	if l.Ramp > 0 {
+		h.ramp = h.last
+	}
 	return "lesson: " + l.Title, nil
 }
 

@@ -29,7 +29,8 @@ type Lesson struct {
 	Algorithm string             `json:"algorithm"`        // as in the page's algorithm picker
 	Params    map[string]float64 `json:"params,omitempty"` // schema keys that differ from their defaults
 	Layers    map[string]bool    `json:"layers,omitempty"` // grid layers switched on or off
-	Speed     float64            `json:"speed"`            // steps a second; 0 as fast as possible
+	Speed     float64            `json:"speed"`            // steps (planning: sweeps) a second; 0 as fast as possible
+	Ramp      float64            `json:"ramp,omitempty"`   // if set, the speed it opens at, rising to Speed over RampSeconds (SpeedAt)
 	Watch     string             `json:"watch"`            // what to look for, for the class
 }
 

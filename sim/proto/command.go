@@ -27,11 +27,12 @@ const (
 	OpWant         // send a snapshot when the state has changed (at most one per Want)
 	OpSetup        // restore a run from the Setup JSON in Text (a restart, a compare run)
 	OpBad          // a request the sender could not turn into a command; Text says why
+	OpStopAt       // pause when the step counter reaches Value (0: never)
 	opCount
 )
 
 var opNames = [...]string{"none", "play", "pause", "toggle", "step", "reset", "set", "world", "load",
-	"algorithm", "speed", "layer", "select", "lesson", "want", "setup", "bad"}
+	"algorithm", "speed", "layer", "select", "lesson", "want", "setup", "bad", "stopAt"}
 
 // String returns the operation's name, as the page's bridge spells it.
 func (o Op) String() string {
@@ -146,4 +147,15 @@ func Kind(msg []byte) string {
 		return "catalog"
 	}
 	return ""
+}
+
+// Counts reports whether a message of cmds counts towards a snapshot's
+// Applied: every message does but one that only asks for a snapshot.
+func Counts(cmds []Command) bool {
+	for _, c := range cmds {
+		if c.Op != OpWant {
+			return true
+		}
+	}
+	return false
 }

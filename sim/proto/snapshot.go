@@ -20,6 +20,7 @@ const (
 // into a used snapshot reuses them.
 type Snapshot struct {
 	Seq       int64  // counts the snapshots of a host, from 1
+	Applied   int64  // messages the host had handled when it made this one (those that Counts)
 	Scene     string // one of the Scene names
 	World     string // the world, control task or lab
 	Algorithm string
@@ -60,10 +61,12 @@ type Notice struct {
 	Error bool
 }
 
-// Param is a parameter's declaration and its current value.
+// Param is a parameter's declaration and its current value. Advanced ones
+// are folded away on the page until asked for.
 type Param struct {
 	param.Spec
-	Value float64 `json:"value"`
+	Value    float64 `json:"value"`
+	Advanced bool    `json:"advanced,omitempty"`
 }
 
 // Progress holds the counters of a run; each scene fills its own.
@@ -247,6 +250,7 @@ func AppendSnapshot(dst []byte, s *Snapshot) []byte {
 	w := writer{dst}
 	w.u8(kindSnapshot)
 	w.int(int(s.Seq))
+	w.int(int(s.Applied))
 	w.str(s.Scene)
 	w.str(s.World)
 	w.str(s.Algorithm)
@@ -309,6 +313,7 @@ func writeParam(w *writer, p *Param) {
 	w.str(p.Help)
 	w.strs(p.Choices)
 	w.f64(p.Value)
+	w.bool(p.Advanced)
 }
 
 func writeProgress(w *writer, p *Progress) {
@@ -476,6 +481,7 @@ func DecodeSnapshot(msg []byte, s *Snapshot) error {
 		return fmt.Errorf("snapshot: message of kind %q, not a snapshot", k)
 	}
 	s.Seq = r.long("seq")
+	s.Applied = r.long("applied")
 	r.strInto("scene", &s.Scene)
 	r.strInto("world", &s.World)
 	r.strInto("algorithm", &s.Algorithm)
@@ -560,6 +566,7 @@ func readParam(r *reader, p *Param) {
 	r.strInto("param.help", &p.Help)
 	p.Choices = r.strs("param.choices", p.Choices)
 	p.Value = r.f64("param.value")
+	p.Advanced = r.bool("param.advanced")
 }
 
 func readProgress(r *reader, p *Progress) {
