@@ -78,7 +78,7 @@ func runBench(args []string, stdout io.Writer) error {
 			fmt.Fprintln(stdout, "       bellman bench pg --world W --agent reinforce|reinforce-baseline|qac|a2c|offpolicy-ac --steps N [--seed S] [--set key=value ...]")
 			return flag.ErrHelp
 		}
-		return errors.New("say what to time: bench td (an agent's steps), bench dp (dynamic-programming sweeps) bench ddpg or bench dqn (deep RL updates), bench pg")
+		return errors.New("say what to time: bench td (an agent's steps), bench dp (dynamic-programming sweeps), bench ddpg or bench dqn (deep RL updates) or bench pg (policy-gradient steps)")
 	}
 	switch args[0] {
 	case "td":
