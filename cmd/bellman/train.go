@@ -81,6 +81,9 @@ func runTrain(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if isDQN(args) {
+		return runTrainDQN(args, stdout) // DQN on a discrete control task or a grid world
+	}
 	if isVFAAgent(args) {
 		return runTrainVFA(args, stdout) // linear methods: vfa.go
 	}
