@@ -49,6 +49,19 @@ type Snapshot struct {
 	Control Control
 	HasLab  bool
 	Lab     Lab
+	HasNet  bool
+	Net     Net
+}
+
+// Net is a network view: the network's columns of units (inputs first),
+// the weights between them and every unit's value over the Grid×Grid points
+// of the state plane.
+type Net struct {
+	Title   string
+	Sizes   []int32   // units of each column
+	Weights []float64 // each layer's weights, out×in row-major, one after another
+	Grid    int
+	Maps    []float64 // unit-major: unit u of all columns counted in order at [u·Grid², (u+1)·Grid²)
 }
 
 // Mark is one part of the status line; Class is "", "done" or "error".
@@ -249,6 +262,7 @@ type Control struct {
 	Grid               int
 	Heatmaps           []Heatmap
 	Traj, PrevTraj     []float64 // points in the plane, u and v interleaved
+	Layers             []Layer   // the views that can be switched (a network view)
 }
 
 // Lab is what the stochastic-approximation lab draws, up to iteration K.
@@ -323,6 +337,10 @@ func AppendSnapshot(dst []byte, s *Snapshot) []byte {
 	w.bool(s.HasLab)
 	if s.HasLab {
 		writeLab(&w, &s.Lab)
+	}
+	w.bool(s.HasNet)
+	if s.HasNet {
+		writeNet(&w, &s.Net)
 	}
 	return w.b
 }
@@ -510,6 +528,60 @@ func writeControl(w *writer, c *Control) {
 	}
 	w.f64s(c.Traj)
 	w.f64s(c.PrevTraj)
+	writeLayers(w, c.Layers)
+}
+
+func writeLayers(w *writer, ls []Layer) {
+	w.uint(uint64(len(ls)))
+	for _, l := range ls {
+		w.str(l.Key)
+		w.str(l.Label)
+		w.bool(l.On)
+	}
+}
+
+func readLayers(r *reader, ls []Layer) []Layer {
+	n := r.length("layers", 3)
+	ls = resize(ls, n)
+	for i := range ls {
+		r.strInto("layer.key", &ls[i].Key)
+		r.strInto("layer.label", &ls[i].Label)
+		ls[i].On = r.bool("layer.on")
+	}
+	return ls
+}
+
+func writeNet(w *writer, n *Net) {
+	w.str(n.Title)
+	w.ints(n.Sizes)
+	w.f64s(n.Weights)
+	w.int(n.Grid)
+	w.f64s(n.Maps)
+}
+
+func readNet(r *reader, n *Net) {
+	r.strInto("net.title", &n.Title)
+	n.Sizes = r.ints("net.sizes", n.Sizes)
+	n.Weights = r.f64s("net.weights", n.Weights)
+	n.Grid = r.count("net.grid", maxHeatmap)
+	n.Maps = r.f64s("net.maps", n.Maps)
+}
+
+func (n *Net) check() error {
+	units, weights := 0, 0
+	for i, s := range n.Sizes {
+		if s < 1 || s > 1<<16 {
+			return fmt.Errorf("a column of %d units", s)
+		}
+		units += int(s)
+		if i > 0 {
+			weights += int(s) * int(n.Sizes[i-1])
+		}
+	}
+	if len(n.Weights) != weights || len(n.Maps) != units*n.Grid*n.Grid {
+		return fmt.Errorf("%d weights and %d map values for columns %v on a %d² plane", len(n.Weights), len(n.Maps), n.Sizes, n.Grid)
+	}
+	return nil
 }
 
 func writeLab(w *writer, l *Lab) {
@@ -588,6 +660,9 @@ func DecodeSnapshot(msg []byte, s *Snapshot) error {
 	}
 	if s.HasLab = r.bool("hasLab"); s.HasLab {
 		readLab(&r, &s.Lab)
+	}
+	if s.HasNet = r.bool("hasNet"); s.HasNet {
+		readNet(&r, &s.Net)
 	}
 	if r.err == nil && r.off != len(msg) {
 		r.fail("end", "%d bytes after the snapshot", len(msg)-r.off)
@@ -783,6 +858,7 @@ func readControl(r *reader, c *Control) {
 	}
 	c.Traj = r.f64s("control.traj", c.Traj)
 	c.PrevTraj = r.f64s("control.prevTraj", c.PrevTraj)
+	c.Layers = readLayers(r, c.Layers)
 }
 
 func readLab(r *reader, l *Lab) {
@@ -826,6 +902,11 @@ func (s *Snapshot) check() error {
 	if s.HasLab {
 		if err := s.Lab.check(); err != nil {
 			return fmt.Errorf("lab: %v", err)
+		}
+	}
+	if s.HasNet {
+		if err := s.Net.check(); err != nil {
+			return fmt.Errorf("network: %v", err)
 		}
 	}
 	return nil
