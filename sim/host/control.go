@@ -172,3 +172,5 @@ func points(dst []float64, ps []session.Point) []float64 {
 	}
 	return dst
 }
+
+func (r *controlRun) envName() string { return r.sess.Env() }

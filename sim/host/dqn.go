@@ -305,3 +305,5 @@ func (r *dqnGridRun) fill(h *Host, s *proto.Snapshot) {
 		in.Greedy, in.GreedyOptimal = sn.Greedy[in.State], sn.GreedyOptimal[in.State]
 	}
 }
+
+func (r *dqnRun) envName() string { return r.sess.Env() }

@@ -154,3 +154,5 @@ func (r *ppoRun) fill(h *Host, s *proto.Snapshot) {
 	ct.Traj, ct.PrevTraj = points(ct.Traj, sn.Trajectory), points(ct.PrevTraj, sn.PrevTrajectory)
 	ct.Layers = ct.Layers[:0]
 }
+
+func (r *ppoRun) envName() string { return r.sess.Env() }

@@ -221,7 +221,10 @@ func (h *Host) runWorld() (*grid.World, string) {
 		w := *g.gridWorld()
 		return &w, ""
 	}
-	return nil, h.snap.World
+	if e, ok := h.run.(interface{ envName() string }); ok {
+		return nil, e.envName()
+	}
+	return nil, LabKey
 }
 
 func (h *Host) worldName() string {

@@ -125,3 +125,5 @@ func (r *vfaControlRun) fill(h *Host, s *proto.Snapshot) {
 	p.LinesX, p.LinesY = append(p.LinesX[:0], lx...), append(p.LinesY[:0], ly...)
 	ct.Traj, ct.PrevTraj = points(ct.Traj, sn.Trajectory), points(ct.PrevTraj, sn.PrevTrajectory)
 }
+
+func (r *vfaControlRun) envName() string { return r.sess.Env() }

@@ -22,6 +22,7 @@ type Snapshot struct {
 	Seq       int64  // counts the snapshots of a host, from 1
 	Applied   int64  // messages the host had handled when it made this one (those that Counts)
 	Scene     string // one of the Scene names
+	Kind      string // the kind of world, which decides the methods offered (Catalog.Algorithms)
 	World     string // the world, control task or lab
 	Algorithm string
 	Lesson    string // the lesson the run was set up by, until the person changes world or algorithm
@@ -293,6 +294,7 @@ func AppendSnapshot(dst []byte, s *Snapshot) []byte {
 	w.int(int(s.Seq))
 	w.int(int(s.Applied))
 	w.str(s.Scene)
+	w.str(s.Kind)
 	w.str(s.World)
 	w.str(s.Algorithm)
 	w.str(s.Lesson)
@@ -615,6 +617,7 @@ func DecodeSnapshot(msg []byte, s *Snapshot) error {
 	s.Seq = r.long("seq")
 	s.Applied = r.long("applied")
 	r.strInto("scene", &s.Scene)
+	r.strInto("kind", &s.Kind)
 	r.strInto("world", &s.World)
 	r.strInto("algorithm", &s.Algorithm)
 	r.strInto("lesson", &s.Lesson)

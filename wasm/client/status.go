@@ -89,7 +89,7 @@ func (c *Client) Status(f *Frame) []byte {
 	}
 	if cat := c.catalog; cat != nil {
 		out["worldGroups"] = cat.Worlds
-		out["algorithmGroups"] = cat.Algorithms[s.Scene]
+		out["algorithmGroups"] = cat.Algorithms[s.Kind]
 		builtIn := c.builtIn(s.World)
 		out["builtIn"] = builtIn
 		out["address"] = AddressOf(s, c.lesson(s.Lesson), builtIn, c.compare)
