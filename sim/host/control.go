@@ -147,6 +147,11 @@ func (r *controlRun) fill(h *Host, s *proto.Snapshot) {
 		p.Title = "policy μ(s): colour fx, arrows"
 	}
 	ct.Traj, ct.PrevTraj = points(ct.Traj, sn.Trajectory), points(ct.PrevTraj, sn.PrevTrajectory)
+	if sn.Learning {
+		ct.Status = fmt.Sprintf("learning · noise σ %.2f", sn.Sigma)
+	} else {
+		ct.Status = "random warm-up"
+	}
 }
 
 func resizeHeatmaps(h []proto.Heatmap, n int) []proto.Heatmap {

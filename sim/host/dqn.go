@@ -155,6 +155,10 @@ func (r *dqnRun) fill(h *Host, s *proto.Snapshot) {
 	fillDiscrete(s, sn.Env, sn.Agent, sn.NumActions, sn.State, sn.Action, sn.Plane, sn.Grid, sn.Value, sn.Greedy,
 		"value V(s) = max_a Q(s, a)", sn.Trajectory, sn.PrevTrajectory)
 	s.Control.Layers = r.net.layers(s.Control.Layers)
+	s.Control.Status = "random warm-up"
+	if sn.Learning {
+		s.Control.Status = "ε-greedy, ε " + format(sn.Eps, 2)
+	}
 	r.net.fill(s, "Q-network", sn.Net, sn.NetObs, sn.NetGrid)
 }
 

@@ -109,6 +109,7 @@ func (r *ppoRun) fill(h *Host, s *proto.Snapshot) {
 		e.Title, e.Range, e.Classes = "entropy of π(·|s)", sn.EntropyMax, 0
 		e.Names, e.Arrows, e.LinesX, e.LinesY = e.Names[:0], e.Arrows[:0], e.LinesX[:0], e.LinesY[:0]
 		e.Values = append(e.Values[:0], sn.EntropyMap...)
+		ct.Status = "sampling from π(a|s)"
 		return
 	}
 	s.HasCtl = true
@@ -153,6 +154,7 @@ func (r *ppoRun) fill(h *Host, s *proto.Snapshot) {
 	}
 	ct.Traj, ct.PrevTraj = points(ct.Traj, sn.Trajectory), points(ct.PrevTraj, sn.PrevTrajectory)
 	ct.Layers = ct.Layers[:0]
+	ct.Status = "sampling from the Gaussian π(a|s)"
 }
 
 func (r *ppoRun) envName() string { return r.sess.Env() }

@@ -264,6 +264,7 @@ type Control struct {
 	Heatmaps           []Heatmap
 	Traj, PrevTraj     []float64 // points in the plane, u and v interleaved
 	Layers             []Layer   // the views that can be switched (a network view)
+	Status             string    // how the agent acts now: "random warm-up", "ε-greedy, ε 0.05", …
 }
 
 // Lab is what the stochastic-approximation lab draws, up to iteration K.
@@ -531,6 +532,7 @@ func writeControl(w *writer, c *Control) {
 	w.f64s(c.Traj)
 	w.f64s(c.PrevTraj)
 	writeLayers(w, c.Layers)
+	w.str(c.Status)
 }
 
 func writeLayers(w *writer, ls []Layer) {
@@ -862,6 +864,7 @@ func readControl(r *reader, c *Control) {
 	c.Traj = r.f64s("control.traj", c.Traj)
 	c.PrevTraj = r.f64s("control.prevTraj", c.PrevTraj)
 	c.Layers = readLayers(r, c.Layers)
+	r.strInto("control.status", &c.Status)
 }
 
 func readLab(r *reader, l *Lab) {

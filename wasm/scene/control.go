@@ -91,10 +91,7 @@ func (v *Control) drawEnv(screen *ebiten.Image, s *proto.Snapshot, x, y, w, h fl
 	mk := &v.marks
 	face, fs := draw.Face(math.Max(12, math.Min(w, h)*0.05))
 	p := &s.Progress
-	status := "random warm-up"
-	if p.Learning {
-		status = fmt.Sprintf("learning · noise σ %.2f", p.Sigma)
-	}
+	status := c.Status
 	// The episode under way is the one after those finished (the status
 	// line says the same).
 	draw.Text(screen, fmt.Sprintf("episode %d · step %d · return %.1f", p.Episode+1, p.EpisodeStep, p.Return), face, x+w*0.3, y+fs*0.6, draw.Ink)

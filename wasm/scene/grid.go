@@ -43,8 +43,8 @@ type Grid struct {
 	agent, from int
 	movedAt     time.Time
 
-	show  shown
-	fkey  string // the field whose range scale follows
+	show shown
+	fkey string // the field whose range scale follows
 }
 
 // shown is what a frame draws as colour: triangles of a per-pair quantity
@@ -485,9 +485,13 @@ func (v *Grid) drawNumbers(screen *ebiten.Image, ox, oy, cs float64) {
 	if face == nil {
 		return
 	}
-	// Two decimals where they fit, so 0.81 and 0.90 differ; one otherwise.
-	prec := 2
-	if draw.Width("-00.00", face) > cs*0.92 {
+	// Two decimals where they fit, so 0.81 and 0.90 differ (more for small
+	// quantities such as gradients); one for large values in small cells.
+	prec := decimals(v.scale)
+	if draw.Width(sample(prec, v.scale >= 9.995), face) > cs*0.92 {
+		if v.scale < 1 {
+			return // fewer decimals would print zeros
+		}
 		prec = 1
 	}
 	for i := range g.State {
@@ -526,28 +530,27 @@ func (v *Grid) drawQNumbers(screen *ebiten.Image, ox, oy, cs float64) {
 		}
 	}
 	fits := func(prec int) (text.Face, float64) {
-		sample := "-0.0"
-		if wide {
-			sample = "-00.0"
-		}
-		if prec == 2 {
-			sample += "0"
-		}
 		for px := math.Min(cs*0.16, 22); px >= minQPx; px-- {
 			face, size := draw.Face(px)
-			w := draw.Width(sample, face)
+			w := draw.Width(sample(prec, wide), face)
 			if w/2 <= d-size*0.6 && d+w/2 <= cs*0.48 && w <= 2*stayHalf*cs {
 				return face, size
 			}
 		}
 		return nil, 0
 	}
-	prec := 2
-	face, px := fits(2)
+	prec := decimals(v.scale)
+	face, px := fits(prec)
 	if px < minQPx+2 {
-		prec = 1
-		if face, px = fits(1); face == nil {
-			return
+		if v.scale < 1 {
+			if face == nil {
+				return
+			}
+		} else {
+			prec = 1
+			if face, px = fits(1); face == nil {
+				return
+			}
 		}
 	}
 	for i := range g.State {
@@ -724,12 +727,36 @@ func (l *labels) get(slot int, v float64, prec int) string {
 	return l.text[slot]
 }
 
+// decimals returns the decimals that show numbers of size up to scale
+// with two significant digits: 2 from 1 up, more below.
+func decimals(scale float64) int {
+	if !(scale < 1) || scale <= 0 {
+		return 2
+	}
+	return min(5, 1-int(math.Floor(math.Log10(scale))))
+}
+
+// sample is the widest number of prec decimals, for measuring.
+func sample(prec int, wide bool) string {
+	s := "-0."
+	if wide {
+		s = "-00."
+	}
+	for i := 0; i < prec; i++ {
+		s += "0"
+	}
+	return s
+}
+
 // legend formats a legend's end, reusing the last text while it holds.
 func (l *labels) legend(slot int, v float64) string {
 	if l.legVal[slot] != v || l.legTxt[slot] == "" {
 		prec := 1
-		if math.Abs(v) >= 100 {
+		switch a := math.Abs(v); {
+		case a >= 100:
 			prec = 0
+		case a < 1:
+			prec = decimals(a)
 		}
 		l.legVal[slot], l.legTxt[slot] = v, string(Number(nil, v, prec))
 	}
