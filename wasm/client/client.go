@@ -8,6 +8,7 @@ package client
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -71,6 +72,8 @@ type Client struct {
 	nextID   int
 	catalog  *proto.Catalog
 	compare  *Compare
+
+	hide, lock []string // a teacher's link's (see Address)
 
 	notices   []proto.Notice // the latest, for the page
 	noticeSeq int            // notices so far
@@ -267,6 +270,10 @@ func (c *Client) Select(id int) error {
 // keeping the run on screen.
 func (c *Client) Send(cmds ...proto.Command) {
 	for _, cmd := range cmds {
+		if why := locked(c.lock, cmd); why != "" {
+			c.say("error: "+why, true)
+			continue
+		}
 		switch cmd.Op {
 		case proto.OpPlay, proto.OpPause, proto.OpToggle, proto.OpStep, proto.OpReset, proto.OpSpeed, proto.OpLayer, proto.OpSelect:
 		default:
@@ -352,5 +359,20 @@ func (c *Client) builtIn(world string) bool {
 func (c *Client) Terminate() {
 	for _, r := range c.runs {
 		r.port.Close()
+	}
+}
+
+// Teach applies a teacher's link's lists: hidden controls are the page's to
+// leave out; locked ones refuse every later change, from the page, the
+// bridge or an edited address. Locks only grow: a later address cannot
+// lift them.
+func (c *Client) Teach(hide, lock []string) {
+	if hide != nil {
+		c.hide = append([]string(nil), hide...)
+	}
+	for _, l := range lock {
+		if !slices.Contains(c.lock, l) {
+			c.lock = append(c.lock, l)
+		}
 	}
 }

@@ -92,7 +92,7 @@ func (c *Client) Status(f *Frame) []byte {
 		out["algorithmGroups"] = cat.Algorithms[s.Kind]
 		builtIn := c.builtIn(s.World)
 		out["builtIn"] = builtIn
-		out["address"] = AddressOf(s, c.lesson(s.Lesson), builtIn, c.compare)
+		out["address"] = AddressOf(s, c.lesson(s.Lesson), builtIn, c.compare, c.hide, c.lock)
 		if l := c.lesson(s.Lesson); l != nil {
 			out["lesson"] = l
 		}
@@ -100,6 +100,7 @@ func (c *Client) Status(f *Frame) []byte {
 	if c.compare != nil {
 		out["compare"] = c.compare.String()
 	}
+	out["hide"], out["lock"] = nonNil(c.hide), nonNil(c.lock)
 	p := &s.Progress
 	out["sweeps"], out["iterations"], out["delta"], out["converged"] = p.Steps, p.Iterations, num(math.NaN()), p.Converged
 	switch s.Scene {
@@ -352,4 +353,11 @@ func features(g *proto.Grid) []map[string]any {
 		out[i] = map[string]any{"label": f.Label, "cells": cells, "weights": w}
 	}
 	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
