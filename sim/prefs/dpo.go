@@ -54,7 +54,7 @@ type DPO struct {
 
 	// Newton's method: the Hessian in the pairs' space, then in u's.
 	hsa, hess, dir, u0 []float64
-	damping           float64
+	damping            float64
 }
 
 // MaxBeta bounds the KL coefficient β.
