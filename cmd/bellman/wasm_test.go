@@ -37,6 +37,7 @@ func TestSameOutputUnderWasm(t *testing.T) {
 		{"train", "--lesson", "dyna-maze", "--steps", "3000"}, // optimistic q₀, planning, reachable states only
 		{"train", "--env", "pendulum", "--agent", "td3", "--steps", "600", "--seed", "2", "--set", "learning_starts=200"},
 		{"train", "--world", "zhao-5x5", "--agent", "offpolicy-ac", "--steps", "3000", "--seed", "4", "--set", "slip=0.1", "--set", "entropy=0.05"},
+		{"prefs", "generate", "--world", "zhao-5x5", "--pairs", "50", "--seed", "3", "--judge-beta", "2", "--length", "8"},
 	} {
 		native, stderr, code := bellman(args...)
 		if code != 0 {
