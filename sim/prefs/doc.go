@@ -110,11 +110,17 @@
 // γ^T of the returns (at γ 0.9, 0.04 of them for T = 30), where the reward
 // model, planning on r̂ to the infinite horizon, misses nothing; and pairs
 // with different starts leave v*(s_0^A) − v*(s_0^B) in the model, which
-// DPO's policy then has to absorb. With noiseless labels DPO's loss can be
-// driven to 0 along many policies; λ (or, with Adam, where the optimiser
-// stops) picks among them, and not necessarily the optimal policy — its
-// KL penalty stops acting (Azar et al. 2023). BENCHMARKS.md shows all
-// three.
+// DPO's policy then has to absorb.
+//
+// With noiseless labels the target is the unregularised optimum at every
+// β, and the likelihood has no finite maximum: how far either fit goes is
+// set by λ (with Adam, also by where it stops), not by the labels, and
+// only a β large next to the logits λ allows still holds a policy near
+// π_ref. DPO's loss, moreover, can be driven toward 0 along many policies,
+// and the one λ picks is not always the optimal policy, where the reward
+// model's optimal policy nearly always is — DPO's overfitting to
+// deterministic preferences (Azar et al. 2023). BENCHMARKS.md shows all of
+// this.
 //
 // # Scores
 //

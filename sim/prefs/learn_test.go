@@ -89,7 +89,7 @@ func jStar(tr *prefs.Trainer) float64 {
 // to 3. DPO does not: separable labels drive its loss toward 0 along many
 // policies, and λ's choice among them (its exact minimiser) is not the
 // optimal one. It gets at least 85% of the way from π_ref's −3.52, and
-// for one seed of three falls short by more than 0.3 — the overfitting to
+// for two seeds of three falls short by more than 0.3 — the overfitting to
 // deterministic preferences of Azar et al. (2023); BENCHMARKS.md has more
 // seeds.
 func TestNoiselessLabels(t *testing.T) {

@@ -157,7 +157,7 @@ func prefsSchema(w grid.World) param.Schema {
 			Help: "how sharply the simulated judge tells returns apart; the learned reward comes out as β_j × the true one"},
 		{Key: KeyLabels, Label: "labels", Kind: param.Int, Min: 1, Max: MaxPrefsLabels, Step: 1, Default: 1000, Reset: true,
 			Help: "number of labelled pairs the simulated judge gives (the first of the seed's pairs)"},
-		{Key: KeyLength, Label: "trajectory length T", Kind: param.Int, Min: 1, Max: 200, Step: 1, Default: 20, Reset: true,
+		{Key: KeyLength, Label: "trajectory length T", Kind: param.Int, Min: 1, Max: 200, Step: 1, Default: 30, Reset: true,
 			Help: "steps of each trajectory; 1 compares single steps. DPO's stationary policy misses the last γᵀ of the returns"},
 		{Key: KeySameStart, Label: "pairs share a start", Kind: param.Bool, Default: 1, Reset: true,
 			Help: "both trajectories of a pair start in one cell, as DPO's two answers share a prompt"},

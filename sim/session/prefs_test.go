@@ -136,7 +136,7 @@ func TestPrefsPersonLabels(t *testing.T) {
 			t.Fatalf("NextPair returned %d, want %d", i, k)
 		}
 		p.Snapshot(&s)
-		if !s.Pair.Pending || !math.IsNaN(s.Pair.P) || len(s.Pair.CellsA) != 21 || len(s.Pair.ActionsB) != 20 || s.Pair.CellsA[0] != s.Pair.CellsB[0] {
+		if !s.Pair.Pending || !math.IsNaN(s.Pair.P) || len(s.Pair.CellsA) != 31 || len(s.Pair.ActionsB) != 30 || s.Pair.CellsA[0] != s.Pair.CellsB[0] {
 			t.Fatalf("pending pair %+v", s.Pair)
 		}
 		// The person prefers the better return, as the noiseless judge would.
@@ -156,7 +156,7 @@ func TestPrefsPersonLabels(t *testing.T) {
 	}
 	p.StepN(40)
 	p.Snapshot(&s)
-	if !(s.RLHF.J > s.Reference.J+2) || !(s.DPO.J > s.Reference.J+2) || !math.IsNaN(s.RLHF.Objective) {
+	if !(s.RLHF.J > s.Reference.J+1) || !(s.DPO.J > s.Reference.J+1) || !math.IsNaN(s.RLHF.Objective) {
 		t.Errorf("fitted on clicks: RLHF %v DPO %v, π_ref %v", s.RLHF, s.DPO, s.Reference)
 	}
 	// Overriding a label, then saving and loading.
@@ -189,7 +189,7 @@ func TestPrefsPersonLabels(t *testing.T) {
 	}
 	// A length change keeps a person's labels.
 	q.Set("length", 5)
-	if len(q.Labels().Pairs) != 30 || len(q.Labels().Pairs[0].A.Actions) != 20 {
+	if len(q.Labels().Pairs) != 30 || len(q.Labels().Pairs[0].A.Actions) != 30 {
 		t.Error("a length change dropped a person's labels")
 	}
 	if i := q.NextPair(); i != 30 {
