@@ -81,10 +81,16 @@ func runTrain(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if isDQN(args) {
+		return runTrainDQN(args, stdout) // DQN on a discrete control task or a grid world
+	}
 	if isVFAAgent(args) {
 		return runTrainVFA(args, stdout) // linear methods: vfa.go
 	}
 	if hasFlag(args, "env") {
+		if isPPOAgent(args) {
+			return runTrainPPO(args, stdout) // PPO, A2C (ppo.go)
+		}
 		return runTrainEnv(args, stdout) // continuous control: DDPG, TD3
 	}
 	if isPGAgent(args) {
