@@ -101,6 +101,18 @@ func (c *Client) Status(f *Frame) []byte {
 		out["compare"] = c.compare.String()
 	}
 	out["hide"], out["lock"] = nonNil(c.hide), nonNil(c.lock)
+	if c.file != nil {
+		out["file"] = map[string]any{"seq": c.fileSeq, "name": c.file.Name, "size": len(c.file.Data)}
+	}
+	out["timelineAt"], out["timelineSteps"], out["liveSteps"] = s.TimelineAt, nums(s.TimelineSteps), s.LiveSteps
+	if s.HasPair {
+		p := &s.Pair
+		pair := map[string]any{"index": p.Index, "pending": p.Pending, "person": p.Person, "p": num(p.P), "steps": p.Steps}
+		if !p.Pending { // the returns only once labelled, not to sway the person
+			pair["returnA"], pair["returnB"] = num(p.ReturnA), num(p.ReturnB)
+		}
+		out["pair"] = pair
+	}
 	p := &s.Progress
 	out["sweeps"], out["iterations"], out["delta"], out["converged"] = p.Steps, p.Iterations, num(math.NaN()), p.Converged
 	switch s.Scene {
