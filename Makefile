@@ -29,7 +29,7 @@ vet:
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... $(PORTABLE)
 
 test-native:
-	BELLMAN_REQUIRE_BROWSER=1 $(GO) test -count=1 $(NATIVE)
+	BELLMAN_REQUIRE_BROWSER=1 $(GO) test -count=1 -timeout 25m $(NATIVE)
 
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" $(PORTABLE)

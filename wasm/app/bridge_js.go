@@ -44,10 +44,69 @@ func (b *Bridge) install(g *Game) {
 	// Clicks and keys are taken from the DOM events, which never miss a
 	// press that starts and ends between two ticks.
 	doc := js.Global().Get("document")
-	doc.Call("addEventListener", "click", js.FuncOf(func(this js.Value, args []js.Value) any {
-		e := args[0]
+	// paintMode(kind) makes the canvas paint cells of kind (. F # T S C)
+	// where it is clicked or dragged; paintMode("") selects cells again.
+	api.Set("paintMode", js.FuncOf(func(this js.Value, args []js.Value) any {
+		kind := ""
+		if len(args) > 0 && args[0].Type() == js.TypeString {
+			kind = args[0].String()
+		}
+		if len(kind) > 1 || (kind != "" && !strings.Contains(".F#TSC", kind)) {
+			b.Push(request{kind: reqBad, text: fmt.Sprintf("bellman.paintMode: %q is not a cell (. F # T S C)", kind)})
+			return nil
+		}
+		b.mu.Lock()
+		b.paint = kind
+		b.mu.Unlock()
+		return nil
+	}))
+	api.Set("reshape", js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) == 0 || args[0].Type() != js.TypeString {
+			b.Push(request{kind: reqBad, text: "bellman.reshape needs add-row, remove-row, add-col or remove-col"})
+			return nil
+		}
+		b.Push(request{kind: reqReshape, text: args[0].String()})
+		return nil
+	}))
+	painting := false
+	at := func(e js.Value) (float64, float64) {
 		dpr := js.Global().Get("devicePixelRatio").Float()
-		b.Push(request{kind: reqClick, x: e.Get("clientX").Float() * dpr, y: e.Get("clientY").Float() * dpr})
+		return e.Get("clientX").Float() * dpr, e.Get("clientY").Float() * dpr
+	}
+	paintAt := func(e js.Value) bool {
+		b.mu.Lock()
+		kind := b.paint
+		b.mu.Unlock()
+		if kind == "" {
+			return false
+		}
+		x, y := at(e)
+		b.Push(request{kind: reqPaint, x: x, y: y, text: kind})
+		return true
+	}
+	doc.Call("addEventListener", "mousedown", js.FuncOf(func(this js.Value, args []js.Value) any {
+		painting = paintAt(args[0])
+		return nil
+	}))
+	doc.Call("addEventListener", "mousemove", js.FuncOf(func(this js.Value, args []js.Value) any {
+		if painting {
+			paintAt(args[0])
+		}
+		return nil
+	}))
+	doc.Call("addEventListener", "mouseup", js.FuncOf(func(this js.Value, args []js.Value) any {
+		painting = false
+		return nil
+	}))
+	doc.Call("addEventListener", "click", js.FuncOf(func(this js.Value, args []js.Value) any {
+		b.mu.Lock()
+		paint := b.paint
+		b.mu.Unlock()
+		if paint != "" {
+			return nil // painted on mousedown
+		}
+		x, y := at(args[0])
+		b.Push(request{kind: reqClick, x: x, y: y})
 		return nil
 	}))
 	doc.Call("addEventListener", "keydown", js.FuncOf(func(this js.Value, args []js.Value) any {

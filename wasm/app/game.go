@@ -41,7 +41,9 @@ type Game struct {
 
 	world, sceneName string // of the last snapshot drawn: a new one resets the view
 	pendingCompare   *client.Compare
-	wantPNG          bool // the page asked for the canvas as a PNG
+	wantPNG          bool   // the page asked for the canvas as a PNG
+	lastPaint        [2]int // the cell painted last this frame
+	lastKind         byte
 	pngPix           []byte
 
 	frames       int
@@ -112,6 +114,8 @@ func (g *Game) Update() error {
 	for _, r := range g.reqs {
 		g.handle(r)
 	}
+	g.client.FlushPaint() // a drag's cells, as one new world
+	g.lastPaint = [2]int{-1, -1}
 	g.client.Poll()
 	if g.pendingCompare != nil {
 		if r, ok := g.client.Selected(); ok && r.Synced() {
@@ -186,6 +190,17 @@ func (g *Game) handle(r request) {
 		}
 	case reqMotion:
 		g.grid.Still = r.id == 0
+	case reqPaint:
+		if row, col, ok := g.grid.Cell(r.x, r.y); ok && (row != g.lastPaint[0] || col != g.lastPaint[1] || r.text[0] != g.lastKind) {
+			g.lastPaint, g.lastKind = [2]int{row, col}, r.text[0]
+			if err := c.Paint(row, col, r.text[0]); err != nil {
+				c.Say("error: "+err.Error(), true)
+			}
+		}
+	case reqReshape:
+		if err := c.Reshape(r.text); err != nil {
+			c.Say("error: "+err.Error(), true)
+		}
 	}
 }
 

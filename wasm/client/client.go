@@ -76,6 +76,7 @@ type Client struct {
 	hide, lock []string // a teacher's link's (see Address)
 	file       *proto.File
 	fileSeq    int
+	paints     []paint // painted since the last FlushPaint
 
 	notices   []proto.Notice // the latest, for the page
 	noticeSeq int            // notices so far

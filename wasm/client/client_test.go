@@ -329,3 +329,32 @@ func TestTeacherLocks(t *testing.T) {
 		t.Fatalf("the address %q does not carry the link's lists", addr)
 	}
 }
+
+// Painting cells gathers a frame's strokes into one new world: the values
+// re-solve on it; a stroke that spoils the world (no target left) is
+// refused and the world stays.
+func TestPaint(t *testing.T) {
+	c := newClient(t)
+	c.Send(proto.Command{Op: proto.OpSpeed, Value: 0})
+	poll(t, c, "converged", func() bool { r, _ := c.Selected(); return r.Synced() && r.Snap.Progress.Converged })
+	c.Paint(0, 0, 'F')
+	c.Paint(0, 1, '#')
+	c.Paint(9, 9, 'F') // off the grid: ignored
+	c.Reshape("add-col")
+	c.FlushPaint()
+	poll(t, c, "the painted world", func() bool {
+		r, _ := c.Selected()
+		return r.Synced() && r.Snap.Grid.Cols == 6 && r.Snap.Progress.Converged
+	})
+	r, _ := c.Selected()
+	g := &r.Snap.Grid
+	if string(g.Kinds[:6]) != "F#...." || g.State[1] != -1 {
+		t.Fatalf("first row %q, state of the wall %d", g.Kinds[:6], g.State[1])
+	}
+	c.Paint(3, 2, '.') // the only target
+	c.FlushPaint()
+	poll(t, c, "the refusal", func() bool { r, _ := c.Selected(); return r.Synced() })
+	if r, _ := c.Selected(); r.Snap.Grid.Kinds[3*6+2] != 'T' || !strings.Contains(c.notices[len(c.notices)-1].Text, "target") {
+		t.Fatalf("after removing the target: cell %q, notice %q", r.Snap.Grid.Kinds[3*6+2], c.notices[len(c.notices)-1].Text)
+	}
+}

@@ -716,10 +716,11 @@ function update() {
   renderFeatures(s);
   renderRuns(s);
   renderTimeline(s);
+  renderPaint(s);
   renderPrefs(s);
   takeFiles(s);
   applyTeacher(s);
-  if (reduced && reduced.matches !== s.reducedMotion) call("motion", !reduced.matches);
+  if (reduced && reduced.matches !== motionSent) { motionSent = reduced.matches; call("motion", !reduced.matches); }
   const text = $("world-text");
   if (s.worldFileId !== undefined && s.worldFileId !== worldFileId && document.activeElement !== text) {
     worldFileId = s.worldFileId;
@@ -736,6 +737,26 @@ let addressApplied = false;
 function writeHash(s) {
   if (!addressApplied || !s.synced || s.frame < calledAt || s.address === undefined) return;
   if ("#" + s.address !== location.hash) history.replaceState(null, "", "#" + s.address);
+}
+
+// --- painting the world on the canvas
+for (const r of document.querySelectorAll('#palette input[name="paint"]')) {
+  r.addEventListener("change", () => {
+    if (api && api.paintMode) api.paintMode(r.value);
+    release(r);
+  });
+}
+for (const b of document.querySelectorAll("#paint button[data-shape]")) {
+  b.addEventListener("click", () => { call("reshape", b.dataset.shape); release(b); });
+}
+// A world that cannot be painted (a control task, the lab) ends painting.
+function renderPaint(s) {
+  const grid = s.scene === "grid" || s.scene === "learn";
+  $("paint").hidden = !grid;
+  if (!grid && api && api.paintMode) {
+    const sel = document.querySelector('#palette input[name="paint"]:checked');
+    if (sel && sel.value !== "") { document.querySelector('#palette input[value=""]').checked = true; api.paintMode(""); }
+  }
 }
 
 // --- the timeline: the run keeps moments to scrub back to while it goes on
@@ -950,6 +971,7 @@ document.addEventListener("keydown", (e) => {
 const MOVES = {ArrowUp: 0, ArrowRight: 1, ArrowDown: 2, ArrowLeft: 3, ".": 4};
 // Motion for those who asked for less: the agent jumps between cells.
 const reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)");
+let motionSent = null; // what the game was told
 window.addEventListener("hashchange", () => { call("address", location.hash); });
 // Keys pressed while the canvas has the focus: the game takes space, s and
 // r itself; the page's own (p, ?, l, arrows, Esc) come here.
