@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"image/color"
 	"strings"
@@ -259,5 +260,44 @@ func TestProjectorScreens(t *testing.T) {
 		if len(*problems) > 0 {
 			t.Errorf("%s: the page logged errors:\n%s", name, strings.Join(*problems, "\n"))
 		}
+	}
+}
+
+// A 200×200 world keeps memory and drawing bounded: the game's and the
+// worker's memory stay within a few hundred MB with the values, the
+// q-triangles and a learning agent, frames go on, a frame allocates little,
+// and the status the page polls stays small (numbers and values too small
+// to read are left out).
+func TestLargeWorld(t *testing.T) {
+	srv := page(t)
+	ctx, problems := browser(t, 1280, 800)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the page", func(s status) bool { return s.Frame > 2 })
+	call(t, ctx, `load(`+jsString(largeWorld(200))+`)`)
+	waitFor(t, ctx, "the 200×200 world", func(s status) bool { return s.Rows == 200 })
+	for _, step := range []string{`speed(0)`, `layer("q", true)`, `algorithm("qlearning")`} {
+		call(t, ctx, step)
+		time.Sleep(8 * time.Second)
+		s := waitFor(t, ctx, step, func(s status) bool { return s.Rows == 200 })
+		f0 := s.Frame
+		time.Sleep(4 * time.Second)
+		raw := evalJS[string](t, ctx, game+".bellman.status()")
+		var m struct {
+			Game  float64 `json:"gameMemoryMB"`
+			Host  float64 `json:"hostMemoryMB"`
+			Alloc float64 `json:"gameAllocsPerFrame"`
+			Frame int     `json:"frame"`
+		}
+		json.Unmarshal([]byte(raw), &m)
+		t.Logf("%s: game %.0f MB, host %.0f MB, %.0f allocations a frame, %d frames in 4 s, status %d bytes", step, m.Game, m.Host, m.Alloc, m.Frame-f0, len(raw))
+		if m.Game > 400 || m.Host > 400 || m.Alloc > 200 || m.Frame <= f0 || len(raw) > 200_000 {
+			t.Errorf("%s: game %.0f MB, host %.0f MB, %.0f allocations a frame, %d frames, a status of %d bytes", step, m.Game, m.Host, m.Alloc, m.Frame-f0, len(raw))
+		}
+	}
+	pageShot(t, ctx, "page-200x200.png")
+	if len(*problems) > 0 {
+		t.Errorf("the page logged errors:\n%s", strings.Join(*problems, "\n"))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -85,6 +86,7 @@ type Host struct {
 	winSteps, winUp int64
 	stepsPerSec     float64
 	updatesPerSec   float64
+	memoryMB        float64
 }
 
 // New returns a host on the library's first world with value iteration,
@@ -432,6 +434,9 @@ func (h *Host) window(now time.Time) {
 	}
 	h.stepsPerSec, h.updatesPerSec = sps, ups
 	h.winStart, h.winSteps, h.winUp = now, steps, up
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	h.memoryMB = float64(ms.Sys) / (1 << 20)
 }
 
 // AppendSnapshot fills a snapshot of the run and appends its message to
@@ -475,7 +480,7 @@ func (h *Host) fill(s *proto.Snapshot) {
 	}
 	s.Version += h.serial * 1_000_000 // a new run has a new schema
 	s.Playing, s.Speed = h.playing, h.speed
-	s.StepsPerSec, s.UpdatesPerSec = h.stepsPerSec, h.updatesPerSec
+	s.StepsPerSec, s.UpdatesPerSec, s.MemoryMB = h.stepsPerSec, h.updatesPerSec, h.memoryMB
 	s.Busy = h.crashed == "" && h.run.busy()
 	s.Crashed = h.crashed
 	s.Kind = h.run.kind()

@@ -33,11 +33,12 @@ type Snapshot struct {
 	// StepsPerSec is the steps (sweeps, environment steps) of the last
 	// second; Updates the network updates of the last second, if any.
 	StepsPerSec, UpdatesPerSec float64
-	Busy                       bool   // stepping still changes something
-	Diverged                   string // what went NaN or infinite, if anything
-	Crashed                    string // the run stopped on an internal error (a panic): its message
-	Counter                    string // the header's counter, e.g. "sweep 133 ✓"
-	Line                       []Mark // the status line
+	MemoryMB                   float64 // the host's memory from the system (Go's runtime, measured once a second)
+	Busy                       bool    // stepping still changes something
+	Diverged                   string  // what went NaN or infinite, if anything
+	Crashed                    string  // the run stopped on an internal error (a panic): its message
+	Counter                    string  // the header's counter, e.g. "sweep 133 ✓"
+	Line                       []Mark  // the status line
 	Notices                    []Notice
 	Params                     []Param
 	Progress                   Progress
@@ -328,6 +329,7 @@ func AppendSnapshot(dst []byte, s *Snapshot) []byte {
 	w.f64(s.Speed)
 	w.f64(s.StepsPerSec)
 	w.f64(s.UpdatesPerSec)
+	w.f64(s.MemoryMB)
 	w.bool(s.Busy)
 	w.str(s.Diverged)
 	w.str(s.Crashed)
@@ -668,6 +670,7 @@ func DecodeSnapshot(msg []byte, s *Snapshot) error {
 	s.Speed = r.f64("speed")
 	s.StepsPerSec = r.f64("stepsPerSec")
 	s.UpdatesPerSec = r.f64("updatesPerSec")
+	s.MemoryMB = r.f64("memoryMB")
 	s.Busy = r.bool("busy")
 	r.strInto("diverged", &s.Diverged)
 	r.strInto("crashed", &s.Crashed)

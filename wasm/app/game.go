@@ -61,6 +61,7 @@ type Game struct {
 	gameAllocs         uint64
 	gameFrames         int
 	gameAllocsPerFrame float64
+	memoryMB           float64
 }
 
 // allocSample is how often Update and Draw count their own allocations:
@@ -217,6 +218,7 @@ func (g *Game) measure(now time.Time) {
 		g.allocsPerFrame = float64(ms.Mallocs-g.mallocs) / float64(frames)
 	}
 	g.mallocs, g.allocFrames = ms.Mallocs, g.frames
+	g.memoryMB = float64(ms.Sys) / (1 << 20)
 	if g.gameFrames > 0 {
 		g.gameAllocsPerFrame = float64(g.gameAllocs) / float64(g.gameFrames)
 	}
@@ -279,7 +281,8 @@ func (g *Game) StatusJSON() string {
 		x, y, cell := g.grid.Geom()
 		g.status = g.client.Status(&client.Frame{Frame: g.frames, UpdateMs: g.updateMs, DrawMs: g.drawMs,
 			FirstFrameMs: g.firstFrameMs, AllocsPerFrame: g.allocsPerFrame, GameAllocsPerFrame: g.gameAllocsPerFrame,
-			Startup: startup, Geom: client.Geom{X: x, Y: y, Cell: cell}, Scale: g.grid.Scale(), Worker: client.Where})
+			Startup: startup, Geom: client.Geom{X: x, Y: y, Cell: cell}, Scale: g.grid.Scale(), Worker: client.Where,
+			MemoryMB: g.memoryMB})
 		g.statusFrame = g.frames
 	}
 	return string(g.status)

@@ -20,6 +20,7 @@ type Frame struct {
 	Geom               Geom
 	Scale              float64 // the colour range the grid is drawn with
 	Worker             string  // where the runs are hosted: "worker" or "in-process"
+	MemoryMB           float64 // the game's memory from the system
 }
 
 // Geom is where the grid was last drawn, in canvas pixels.
@@ -81,7 +82,7 @@ func (c *Client) Status(f *Frame) []byte {
 		"stopAt": s.StopAt, "synced": r.Synced(),
 		"updateMs": f.UpdateMs, "drawMs": f.DrawMs, "firstFrameMs": f.FirstFrameMs, "startup": f.Startup,
 		"allocsPerFrame": f.AllocsPerFrame, "gameAllocsPerFrame": f.GameAllocsPerFrame, "geom": f.Geom,
-		"scale": f.Scale, "worker": f.Worker,
+		"scale": f.Scale, "worker": f.Worker, "gameMemoryMB": f.MemoryMB, "hostMemoryMB": s.MemoryMB,
 		"notices": c.noticeList(), "noticeSeq": c.noticeSeq, "runs": c.runList(), "selectedRun": r.ID,
 	}
 	if n := len(c.notices); n > 0 {
