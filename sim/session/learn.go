@@ -2,6 +2,7 @@ package session
 
 import (
 	"math"
+	"math/rand/v2"
 
 	"bellman/sim/agent"
 	"bellman/sim/grid"
@@ -76,6 +77,9 @@ type Learn struct {
 	vals   param.Values
 	runner *agent.Runner
 	opt    *agent.Optimum
+	// The sources of the environment's and the agent's random streams,
+	// kept to save their state (save_learn.go).
+	envSrc, agSrc *rand.PCG
 
 	greedy []int
 	pairs  []float64 // traces per pair, for summing per state
@@ -210,7 +214,8 @@ func (l *Learn) reset() error {
 	if err != nil {
 		return err
 	}
-	envRng, agRng := agent.Streams(uint64(l.vals[KeySeed]))
+	envSrc, agSrc := agent.Sources(uint64(l.vals[KeySeed]))
+	envRng, agRng := rand.New(envSrc), rand.New(agSrc)
 	ag, err := agent.New(l.Agent, m.Model, cfg, agRng)
 	if err != nil {
 		return err
@@ -224,6 +229,7 @@ func (l *Learn) reset() error {
 		return err
 	}
 	l.World, l.Model, l.opt, l.runner = w, m, opt, agent.NewRunner(env, ag)
+	l.envSrc, l.agSrc = envSrc, agSrc
 	l.greedy = make([]int, m.S)
 	l.pairs = make([]float64, m.S*m.A)
 	l.q = make([]float64, m.S*m.A)
