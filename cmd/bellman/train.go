@@ -81,6 +81,9 @@ func runTrain(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if loadedKind(args) == session.KindControl {
+		return runTrainEnv(args, stdout) // --load of a DDPG or TD3 run: save.go
+	}
 	if isVFAAgent(args) {
 		return runTrainVFA(args, stdout) // linear methods: vfa.go
 	}
@@ -99,17 +102,20 @@ func runTrain(args []string, stdout io.Writer) error {
 	asJSON := fs.Bool("json", false, "write JSON instead of CSV")
 	var sets setFlags
 	fs.Var(&sets, "set", "key=value: a parameter of the agent, the episodes or the world (repeatable; keys as on the page)")
+	so := addSaveFlags(fs, false)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *steps < 1 {
 		return fmt.Errorf("--steps %d: give the number of steps to take (≥ 1)", *steps)
 	}
-	l, err := newLearn(*world, *agentName, *seed, sets)
+	l, err := so.learn(func() (*session.Learn, error) { return newLearn(*world, *agentName, *seed, sets) }, sets)
 	if err != nil {
 		return err
 	}
 	l.GapEvery = 0 // evaluated at every episode end below
+	// With --load, --steps counts the steps to take on top.
+	*steps += l.Steps()
 
 	out := bufio.NewWriter(stdout)
 	if *asJSON {
@@ -142,6 +148,9 @@ func runTrain(args []string, stdout io.Writer) error {
 			fmt.Fprintln(out, row.csv())
 		}
 		n++
+	}
+	if err := so.saveLearn(l); err != nil {
+		return err
 	}
 	if *asJSON {
 		share, gap := l.Evaluate()

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"bellman/sim/ddpg"
+	"bellman/sim/param"
 	"bellman/sim/save"
 )
 
@@ -140,7 +141,7 @@ func openControl(f save.File) (*Control, error) {
 	}
 	vals, err := setupValues(controlSchema(f.Setup.Env, algo), f.Setup.Params, algo.String())
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("save file: %v", err)
 	}
 	if uint64(vals["seed"]) != f.Setup.Seed {
 		return nil, fmt.Errorf("save file: the setup's seed %d differs from its parameter seed %v", f.Setup.Seed, vals["seed"])
@@ -204,3 +205,27 @@ func (c *Control) restore(st controlState) error {
 	c.vmin, c.vmax, c.heatAt = st.ValueMin, st.ValueMax, st.HeatmapStep
 	return nil
 }
+
+// NewControlWith starts agent on env with the given parameter values (a
+// key the schema lacks, or a value out of range, is an error; missing keys
+// take their defaults), as a save file's setup would: the CLI builds the
+// session it saves with it.
+func NewControlWith(env, agent string, vals param.Values) (*Control, error) {
+	algo, err := ddpg.ParseAlgo(agent)
+	if err != nil {
+		return nil, err
+	}
+	v, err := setupValues(controlSchema(env, algo), vals, algo.String())
+	if err != nil {
+		return nil, err
+	}
+	c := &Control{}
+	if err := c.load(env, agent, v); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Trainer returns the trainer the session steps. Stepping it directly
+// bypasses the session's curves and trajectories.
+func (c *Control) Trainer() *ddpg.Trainer { return c.tr }

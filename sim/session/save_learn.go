@@ -177,16 +177,16 @@ func sameWorld(file, have grid.World) error {
 // the schema does not have, or a value outside its range, is an error; a
 // key the file lacks keeps its default (a parameter added since the file
 // was written).
-func setupValues(sc param.Schema, params map[string]float64, method string) (param.Values, error) {
+func setupValues(sc param.Schema, params param.Values, method string) (param.Values, error) {
 	vals := sc.Defaults()
 	for _, k := range slices.Sorted(maps.Keys(params)) {
 		v := params[k]
 		s, ok := sc.Find(k)
 		if !ok {
-			return nil, fmt.Errorf("save file: parameter %q is not one of %s's (%s)", k, method, joinKeys(sc))
+			return nil, fmt.Errorf("parameter %q is not one of %s's (%s)", k, method, joinKeys(sc))
 		}
 		if c := s.Clamp(v); c != v {
-			return nil, fmt.Errorf("save file: parameter %s = %v is outside its range (it would be %v)", k, v, c)
+			return nil, fmt.Errorf("parameter %s = %v is outside its range (it would be %v)", k, v, c)
 		}
 		vals[k] = v
 	}
@@ -221,7 +221,7 @@ func openLearn(f save.File) (*Learn, error) {
 	}
 	vals, err := setupValues(sc, f.Setup.Params, f.Setup.Method)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("save file: %v", err)
 	}
 	if uint64(vals[KeySeed]) != f.Setup.Seed {
 		return nil, fmt.Errorf("save file: the setup's seed %d differs from its parameter seed %v", f.Setup.Seed, vals[KeySeed])
