@@ -159,6 +159,7 @@ func runTrainEnv(args []string, stdout io.Writer) error {
 	var sets controlSets
 	fs.Var(&sets, "set", controlSetHelp)
 	so := addSaveFlags(fs, true)
+	tf := addTFRecordFlag(fs)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
@@ -170,6 +171,10 @@ func runTrainEnv(args []string, stdout io.Writer) error {
 		return err
 	}
 	*steps += run.tr.Steps() // with --load, --steps counts the steps to take on top
+	traj, err := openTrajectory(*tf)
+	if err != nil {
+		return err
+	}
 	out := bufio.NewWriter(stdout)
 	if *asJSON {
 		head, _ := json.Marshal(struct {
@@ -186,7 +191,12 @@ func runTrainEnv(args []string, stdout io.Writer) error {
 	tr := run.tr
 	var returns []float64
 	for tr.Steps() < *steps {
-		if !run.step() {
+		traj.beforeControl(run)
+		ended := run.step()
+		if err := traj.afterControl(run); err != nil {
+			return err
+		}
+		if !ended {
 			continue
 		}
 		e := tr.Last()
@@ -201,6 +211,9 @@ func runTrainEnv(args []string, stdout io.Writer) error {
 			fmt.Fprintf(out, "%d,%d,%s,%d\n", row.Episode, row.Steps, param.Format(row.Return), row.Length)
 		}
 		returns = append(returns, e.Return)
+	}
+	if err := traj.close(); err != nil {
+		return err
 	}
 	if err := so.saveControl(run); err != nil {
 		return err

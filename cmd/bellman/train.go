@@ -103,6 +103,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	var sets setFlags
 	fs.Var(&sets, "set", "key=value: a parameter of the agent, the episodes or the world (repeatable; keys as on the page)")
 	so := addSaveFlags(fs, false)
+	tf := addTFRecordFlag(fs)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
@@ -116,6 +117,10 @@ func runTrain(args []string, stdout io.Writer) error {
 	l.GapEvery = 0 // evaluated at every episode end below
 	// With --load, --steps counts the steps to take on top.
 	*steps += l.Steps()
+	traj, err := openTrajectory(*tf)
+	if err != nil {
+		return err
+	}
 
 	out := bufio.NewWriter(stdout)
 	if *asJSON {
@@ -132,7 +137,11 @@ func runTrain(args []string, stdout io.Writer) error {
 	}
 	n := 0
 	for l.Steps() < *steps {
-		if !l.Step() {
+		ended := l.Step()
+		if err := traj.learnStep(l); err != nil {
+			return err
+		}
+		if !ended {
 			continue
 		}
 		e := l.LastEpisode()
@@ -148,6 +157,9 @@ func runTrain(args []string, stdout io.Writer) error {
 			fmt.Fprintln(out, row.csv())
 		}
 		n++
+	}
+	if err := traj.close(); err != nil {
+		return err
 	}
 	if err := so.saveLearn(l); err != nil {
 		return err

@@ -94,3 +94,18 @@ func RestoreEnv(env Env, s EnvState) error {
 	}
 	return nil
 }
+
+// Observe writes the observation of env's current state into obs (length
+// ObsDim), as Reset and Step would: the observation of a state set with
+// SetState, before any step.
+func Observe(env Env, obs []float64) {
+	if t, ok := env.(*TimeLimit); ok {
+		env = t.Env
+	}
+	checkObs(env.Name(), obs, env.ObsDim())
+	o, ok := env.(interface{ obs([]float64) })
+	if !ok {
+		panic("control: Observe: " + env.Name() + " has no observation function")
+	}
+	o.obs(obs)
+}

@@ -271,3 +271,7 @@ func (b *Replay) load(s *ReplayState) {
 	copy(b.term, s.Term)
 	copy(b.nextObs, s.NextObs)
 }
+
+// LastStep returns what the last Step returned (zero before the first),
+// for recording trajectories.
+func (t *Trainer) LastStep() StepResult { return t.lastStep }

@@ -60,6 +60,7 @@ type Trainer struct {
 	// The sources of the replay, exploration and environment streams,
 	// kept to save their state (save.go).
 	srcReplay, srcExplore, srcEnv *rand.PCG
+	lastStep                      StepResult // what the last Step returned (save.go: LastStep)
 }
 
 // NewTrainer returns a trainer of a new agent on env, reset to its first
@@ -208,5 +209,6 @@ func (t *Trainer) Step() StepResult {
 		t.ended = true
 		res.EpisodeDone = true
 	}
+	t.lastStep = res
 	return res
 }

@@ -93,6 +93,7 @@ type Learn struct {
 	share, gap float64
 	gapStep    int // steps at the last evaluation
 	last       EpisodeStats
+	lastTr     agent.Transition // of the last Step (save_export.go)
 }
 
 // NewLearn starts the named agent on world with default parameters and the
@@ -386,6 +387,7 @@ func (l *Learn) Reset() {
 func (l *Learn) Step() (ended bool) {
 	r := l.runner
 	tr := r.Step()
+	l.lastTr = tr
 	if tr.Began {
 		l.trail = l.trail[:0]
 		l.addTrail(l.Model.Cell[tr.S])
