@@ -17,6 +17,11 @@
 //	bellman train --world NAME|FILE --agent td-linear|linear-sarsa|linear-qlearning --steps N [--features FILE|JSON] [--set ...] [--json]
 //	bellman train --env mountaincar-discrete|acrobot|cartpole-discrete --agent nstep-sarsa-tiles|linear-qlearning --steps N [--features FILE|JSON] [--set ...] [--json]
 //	bellman bench ddpg --env pendulum --updates N [--agent td3] [--seed S] [--set key=value ...]
+//	bellman train --env NAME --agent ppo|a2c --steps N [--seed S] [--set key=value ...] [--json]
+//	bellman bench ppo --env NAME --iterations N [--agent a2c] [--seed S] [--set key=value ...]
+//	bellman train --env cartpole-discrete|acrobot|mountaincar-discrete --agent dqn|double-dqn|dueling-dqn --steps N [--seed S] [--set key=value ...] [--json]
+//	bellman train --world NAME|FILE --agent dqn|double-dqn|dueling-dqn --steps N [--every N] [--seed S] [--set key=value ...] [--json]
+//	bellman bench dqn --env cartpole-discrete --updates N [--agent double-dqn] [--seed S] [--set key=value ...]
 //	bellman rollout --env NAME --state v1,v2,... --actions FILE|-
 //	bellman train --world NAME|FILE --agent reinforce|reinforce-baseline|qac|a2c|offpolicy-ac --steps N [--seed S] [--set key=value ...] [--json] [--save FILE]
 //	bellman solve --world NAME|FILE --method gradient [--policy FILE] [--gamma 0.9] [--start start-cell|uniform]

@@ -84,10 +84,16 @@ func runTrain(args []string, stdout io.Writer) error {
 	if loadedKind(args) == session.KindControl {
 		return runTrainEnv(args, stdout) // --load of a DDPG or TD3 run: save.go
 	}
+	if isDQN(args) {
+		return runTrainDQN(args, stdout) // DQN on a discrete control task or a grid world
+	}
 	if isVFAAgent(args) {
 		return runTrainVFA(args, stdout) // linear methods: vfa.go
 	}
 	if hasFlag(args, "env") {
+		if isPPOAgent(args) {
+			return runTrainPPO(args, stdout) // PPO, A2C (ppo.go)
+		}
 		return runTrainEnv(args, stdout) // continuous control: DDPG, TD3
 	}
 	if isPGAgent(args) {

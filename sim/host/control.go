@@ -31,12 +31,14 @@ func newControlRun(env, agent string, seed uint64) (*controlRun, error) {
 	return &controlRun{sess: sess, heatStep: -1}, nil
 }
 
-func (r *controlRun) scene() string  { return proto.SceneControl }
-func (r *controlRun) step()          { r.sess.Step() }
-func (r *controlRun) busy() bool     { return true }
-func (r *controlRun) reset()         { r.sess.Reset(); r.heatStep = -1 }
-func (r *controlRun) steps() int64   { return int64(r.sess.Steps()) }
-func (r *controlRun) updates() int64 { return int64(r.sess.Updates()) }
+func (r *controlRun) scene() string     { return proto.SceneControl }
+func (r *controlRun) kind() string      { return KindContinuous }
+func (r *controlRun) algorithm() string { return r.sess.Agent() }
+func (r *controlRun) step()             { r.sess.Step() }
+func (r *controlRun) busy() bool        { return true }
+func (r *controlRun) reset()            { r.sess.Reset(); r.heatStep = -1 }
+func (r *controlRun) steps() int64      { return int64(r.sess.Steps()) }
+func (r *controlRun) updates() int64    { return int64(r.sess.Updates()) }
 
 // diverged looks at the last updates and at the values the heatmap last
 // showed.
@@ -107,7 +109,7 @@ func (r *controlRun) fill(h *Host, s *proto.Snapshot) {
 
 	s.HasCtl = true
 	ct := &s.Control
-	ct.Env, ct.Agent = sn.Env, sn.Agent
+	ct.Env, ct.Agent, ct.Actions = sn.Env, sn.Agent, 0
 	ct.State = append(ct.State[:0], sn.State...)
 	ct.Action = append(ct.Action[:0], sn.Action...)
 	ct.ActionLo = append(ct.ActionLo[:0], sn.ActionLo...)
@@ -124,11 +126,11 @@ func (r *controlRun) fill(h *Host, s *proto.Snapshot) {
 	ct.Grid = sn.Grid
 	ct.Heatmaps = resizeHeatmaps(ct.Heatmaps, 2)
 	v := &ct.Heatmaps[0]
-	v.Title, v.Range = "value V(s) = Q(s, μ(s))", 0
+	v.Title, v.Range, v.Classes, v.Names, v.LinesX, v.LinesY = "value V(s) = Q(s, μ(s))", 0, 0, v.Names[:0], v.LinesX[:0], v.LinesY[:0]
 	v.Values = append(v.Values[:0], sn.Value...)
 	v.Arrows = v.Arrows[:0]
 	p := &ct.Heatmaps[1]
-	p.Title, p.Range = "policy μ(s)", 1
+	p.Title, p.Range, p.Classes, p.Names, p.LinesX, p.LinesY = "policy μ(s)", 1, 0, p.Names[:0], p.LinesX[:0], p.LinesY[:0]
 	if len(sn.ActionHi) > 0 {
 		p.Range = sn.ActionHi[0]
 	}
@@ -145,6 +147,11 @@ func (r *controlRun) fill(h *Host, s *proto.Snapshot) {
 		p.Title = "policy μ(s): colour fx, arrows"
 	}
 	ct.Traj, ct.PrevTraj = points(ct.Traj, sn.Trajectory), points(ct.PrevTraj, sn.PrevTrajectory)
+	if sn.Learning {
+		ct.Status = fmt.Sprintf("learning · noise σ %.2f", sn.Sigma)
+	} else {
+		ct.Status = "random warm-up"
+	}
 }
 
 func resizeHeatmaps(h []proto.Heatmap, n int) []proto.Heatmap {
@@ -170,3 +177,5 @@ func points(dst []float64, ps []session.Point) []float64 {
 	}
 	return dst
 }
+
+func (r *controlRun) envName() string { return r.sess.Env() }

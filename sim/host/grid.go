@@ -180,8 +180,12 @@ func advanced(key string) bool {
 	return false
 }
 
-// fillShape fills a grid part's world: shape, kinds and states.
+// fillShape fills a grid part's world: shape, kinds and states; what only
+// some methods have (fields, features, a learner's marks) starts empty.
 func fillShape(g *proto.Grid, w *grid.World, state []int, S, A int) {
+	g.Fields, g.Features, g.Weights = g.Fields[:0], g.Features[:0], g.Weights[:0]
+	g.VStar, g.Visits, g.Traces, g.Optimal, g.Reachable = g.VStar[:0], g.Visits[:0], g.Traces[:0], g.Optimal[:0], g.Reachable[:0]
+	g.Agent, g.Trail, g.EpisodeDone = -1, g.Trail[:0], false
 	g.Rows, g.Cols, g.S, g.A, g.Terminal = w.Rows, w.Cols, S, A, w.Terminal
 	g.Kinds = g.Kinds[:0]
 	for _, k := range w.Cells {
@@ -225,8 +229,8 @@ func firstNonFinite(what string, v []float64) string {
 
 // label returns the menu label of a method.
 func label(key string) string {
-	for _, list := range [][]session.Algorithm{session.GridAlgorithms, session.LearnAgents, session.ControlAgents} {
-		for _, a := range list {
+	for _, f := range families {
+		for _, a := range f.algos {
 			if a.Key == key {
 				return a.Label
 			}
@@ -244,7 +248,7 @@ type gridRun struct {
 	worldFile string
 }
 
-func newGridRun(w grid.World, algorithm string) (*gridRun, error) {
+func newGridRun(w grid.World, algorithm string, prev *layers) (*gridRun, error) {
 	sess, err := session.NewGrid(w, algorithm)
 	if err != nil {
 		return nil, err
@@ -257,6 +261,7 @@ func newGridRun(w grid.World, algorithm string) (*gridRun, error) {
 		{Key: "q", Label: "action values q(s,a)"},
 	}
 	r.layers.fit(sess.World)
+	r.layers.carry(prev)
 	return r, nil
 }
 
@@ -400,3 +405,8 @@ func trimZeros(s string) string {
 	}
 	return s
 }
+
+func (r *gridRun) kind() string           { return KindGrid }
+func (r *gridRun) algorithm() string      { return r.sess.Algorithm }
+func (r *gridRun) gridLayers() *layers    { return &r.layers }
+func (r *gridRun) gridWorld() *grid.World { return &r.sess.World }

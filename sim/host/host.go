@@ -28,6 +28,8 @@ type Library struct {
 // control task or the lab.
 type run interface {
 	scene() string
+	kind() string      // KindGrid, KindContinuous, …
+	algorithm() string // the method's key
 	// apply handles a command the host does not (set, world and load
 	// within the scene, algorithm, layer, select) and returns a notice.
 	apply(h *Host, c proto.Command) (note string, err error)
@@ -94,7 +96,7 @@ func New(lib Library) (*Host, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := newGridRun(w, "vi")
+	r, err := newGridRun(w, "vi", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -437,7 +439,7 @@ func (h *Host) fill(s *proto.Snapshot) {
 				h.crash("drawing the run", r)
 			}
 		}()
-		s.HasGrid, s.HasCtl, s.HasLab = false, false, false
+		s.HasGrid, s.HasCtl, s.HasLab, s.HasNet = false, false, false, false
 		s.Charts, s.Line = s.Charts[:0], s.Line[:0]
 		s.Diverged = ""
 		if h.crashed == "" {
@@ -452,6 +454,7 @@ func (h *Host) fill(s *proto.Snapshot) {
 	s.StepsPerSec, s.UpdatesPerSec = h.stepsPerSec, h.updatesPerSec
 	s.Busy = h.crashed == "" && h.run.busy()
 	s.Crashed = h.crashed
+	s.Kind = h.run.kind()
 	s.Diverged = h.reported // until a reset or a change
 	s.StopAt = h.stopAt
 	s.Lesson = ""

@@ -464,3 +464,54 @@ func TestLessonRamp(t *testing.T) {
 		t.Fatalf("a speed set by hand: %v, want 2", got)
 	}
 }
+
+// Each family of methods runs on its kind of world: policy gradient and
+// linear approximation on grid worlds (with their own layers), linear
+// features on the discrete control tasks; a method of another kind is
+// refused and names the valid ones.
+func TestFamilies(t *testing.T) {
+	h, c := newTestHost(t)
+	h.Apply(cmd(proto.OpAlgorithm, "reinforce-baseline", 0))
+	s := snapshot(t, h)
+	keys := map[string]bool{}
+	for _, f := range s.Grid.Fields {
+		keys[f.Key] = true
+	}
+	if s.Algorithm != "reinforce-baseline" || !s.HasGrid || !keys["entropy"] || !keys["grad"] || len(s.Notices) != 0 {
+		t.Fatalf("policy gradient: %q, fields %v, notices %v", s.Algorithm, keys, s.Notices)
+	}
+	h.Apply(cmd(proto.OpAlgorithm, "reinforce", 0)) // same family: same run kind
+	h.Apply(cmd(proto.OpAlgorithm, "td-linear", 0))
+	s = snapshot(t, h)
+	if s.Algorithm != "td-linear" || len(s.Grid.Fields) != 2 || len(s.Notices) != 0 {
+		t.Fatalf("TD-linear: %q, %d fields, notices %v", s.Algorithm, len(s.Grid.Fields), s.Notices)
+	}
+	h.Apply(cmd(proto.OpAlgorithm, "ddpg", 0))
+	if n := notices(t, h); len(n) != 1 || !strings.Contains(n[0], `no method "ddpg"`) || !strings.Contains(n[0], "value iteration") && !strings.Contains(n[0], "vi") {
+		t.Fatalf("DDPG on a grid world: %q", n)
+	}
+	h.Apply(cmd(proto.OpWorld, "mountaincar-discrete", 0))
+	h.Apply(cmd(proto.OpSpeed, "", 0))
+	h.Apply(cmd(proto.OpPlay, "", 0))
+	c.add(time.Millisecond)
+	h.Work(time.Millisecond)
+	s = snapshot(t, h)
+	if !s.HasCtl || s.Control.Actions != 3 || len(s.Control.Heatmaps) != 2 || s.Control.Heatmaps[1].Classes != 3 || s.Progress.Steps == 0 {
+		t.Fatalf("MountainCar: control %v, %d actions, steps %d, notices %v", s.HasCtl, s.Control.Actions, s.Progress.Steps, s.Notices)
+	}
+	h.Apply(cmd(proto.OpWorld, "pendulum", 0))
+	if s := snapshot(t, h); s.Algorithm != "ddpg" || s.Control.Actions != 0 {
+		t.Fatalf("pendulum after MountainCar: %q, %d actions", s.Algorithm, s.Control.Actions)
+	}
+	// A method of another family keeps the task, even with no snapshot
+	// taken between the two commands.
+	h.Apply(cmd(proto.OpWorld, "acrobot", 0))
+	h.Apply(cmd(proto.OpAlgorithm, "a2c", 0))
+	if s := snapshot(t, h); s.World != "acrobot" || s.Algorithm != "a2c" || len(s.Control.Heatmaps) != 3 || len(s.Notices) != 0 {
+		t.Fatalf("A2C on Acrobot: %q on %q, %d heatmaps, notices %v", s.Algorithm, s.World, len(s.Control.Heatmaps), s.Notices)
+	}
+	h.Apply(cmd(proto.OpWorld, "zhao-2x2", 0))
+	if s := snapshot(t, h); s.Algorithm != "vi" || s.World != "zhao-2x2" {
+		t.Fatalf("a grid world after a control task: %q on %q", s.Algorithm, s.World)
+	}
+}

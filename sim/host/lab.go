@@ -27,12 +27,14 @@ func newLabRun() (*labRun, error) {
 	return &labRun{lab: lab, schema: salab.Schema()}, nil
 }
 
-func (r *labRun) scene() string    { return proto.SceneLab }
-func (r *labRun) busy() bool       { return r.k < r.lab.Iterations }
-func (r *labRun) reset()           { r.k = 0 }
-func (r *labRun) steps() int64     { return int64(r.k) }
-func (r *labRun) updates() int64   { return 0 }
-func (r *labRun) diverged() string { return "" }
+func (r *labRun) scene() string     { return proto.SceneLab }
+func (r *labRun) kind() string      { return KindLab }
+func (r *labRun) algorithm() string { return "lab" }
+func (r *labRun) busy() bool        { return r.k < r.lab.Iterations }
+func (r *labRun) reset()            { r.k = 0 }
+func (r *labRun) steps() int64      { return int64(r.k) }
+func (r *labRun) updates() int64    { return 0 }
+func (r *labRun) diverged() string  { return "" }
 
 func (r *labRun) step() {
 	if r.k < r.lab.Iterations {

@@ -44,13 +44,17 @@ func newLearnRun(w grid.World, agent string, seed uint64, prev *layers) (*learnR
 	return r, nil
 }
 
-func (r *learnRun) scene() string      { return proto.SceneLearn }
-func (r *learnRun) step()              { r.sess.Step() }
-func (r *learnRun) busy() bool         { return true }
-func (r *learnRun) reset()             { r.sess.Reset() }
-func (r *learnRun) steps() int64       { return int64(r.sess.Steps()) }
-func (r *learnRun) updates() int64     { return 0 }
-func (r *learnRun) world() *grid.World { return &r.sess.World }
+func (r *learnRun) scene() string          { return proto.SceneLearn }
+func (r *learnRun) kind() string           { return KindGrid }
+func (r *learnRun) algorithm() string      { return r.sess.Agent }
+func (r *learnRun) gridLayers() *layers    { return &r.layers }
+func (r *learnRun) gridWorld() *grid.World { return &r.sess.World }
+func (r *learnRun) step()                  { r.sess.Step() }
+func (r *learnRun) busy() bool             { return true }
+func (r *learnRun) reset()                 { r.sess.Reset() }
+func (r *learnRun) steps() int64           { return int64(r.sess.Steps()) }
+func (r *learnRun) updates() int64         { return 0 }
+func (r *learnRun) world() *grid.World     { return &r.sess.World }
 
 // diverged looks at the agent's action values.
 func (r *learnRun) diverged() string {

@@ -3,6 +3,7 @@ package host
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"bellman/sim/grid"
 	"bellman/sim/proto"
@@ -12,45 +13,123 @@ import (
 // LabKey names the stochastic-approximation lab in the world picker.
 const LabKey = "sa-lab"
 
+// World kinds: what a world is, which decides the methods that run on it.
+const (
+	KindGrid       = "grid"       // a grid world
+	KindContinuous = "continuous" // a control task with continuous actions
+	KindDiscrete   = "discrete"   // a control task with discrete actions
+	KindLab        = "lab"        // the stochastic-approximation lab
+)
+
+// family is a group of methods that one kind of run holds: switching
+// between two methods of a family keeps the run's session (and what it
+// shares), switching families starts a new run.
+type family struct {
+	label string
+	kind  string
+	algos []session.Algorithm
+	speed float64 // steps a second a new run starts at
+	// start builds a run of one of the family's methods on a world: a grid
+	// world or the name of a control task.
+	start func(w *grid.World, env, algorithm string, prev *layers) (run, error)
+}
+
+// families lists the methods in menu order, by the kind of world they run on.
+var families = []family{
+	{"Planning (knows the model)", KindGrid, session.GridAlgorithms, planSpeed,
+		func(w *grid.World, _, a string, prev *layers) (run, error) { return newGridRun(*w, a, prev) }},
+	{"Learning from experience (tabular)", KindGrid, session.LearnAgents, learnSpeed,
+		func(w *grid.World, _, a string, prev *layers) (run, error) { return newLearnRun(*w, a, 1, prev) }},
+	{"Value approximation (ch. 8)", KindGrid, session.VFAAgents, learnSpeed,
+		func(w *grid.World, _, a string, prev *layers) (run, error) { return newVFARun(*w, a, prev) }},
+	{"Policy gradient (ch. 9–10)", KindGrid, session.PGAgents, learnSpeed,
+		func(w *grid.World, _, a string, prev *layers) (run, error) { return newPGRun(*w, a, prev) }},
+	{"Actor-critic (continuous actions)", KindContinuous, session.ControlAgents, controlSpeed,
+		func(_ *grid.World, env, a string, _ *layers) (run, error) { return newControlRun(env, a, 1) }},
+	{"Deep Q-learning (ch. 8)", KindGrid, session.DQNAgents, learnSpeed,
+		func(w *grid.World, _, a string, prev *layers) (run, error) { return newDQNGridRun(*w, a, prev) }},
+	{"Policy optimisation (PPO, A2C)", KindContinuous, session.PPOAgents, controlSpeed,
+		func(_ *grid.World, env, a string, _ *layers) (run, error) { return newPPORun(env, a, KindContinuous) }},
+	{"Deep Q-learning (ch. 8)", KindDiscrete, session.DQNAgents, controlSpeed,
+		func(_ *grid.World, env, a string, _ *layers) (run, error) { return newDQNRun(env, a) }},
+	{"Linear features (ch. 8, S&B ch. 10)", KindDiscrete, session.VFAControlAgents, controlSpeed,
+		func(_ *grid.World, env, a string, _ *layers) (run, error) { return newVFAControlRun(env, a) }},
+	{"Policy optimisation (PPO, A2C)", KindDiscrete, session.PPOAgents, controlSpeed,
+		func(_ *grid.World, env, a string, _ *layers) (run, error) { return newPPORun(env, a, KindDiscrete) }},
+	{"Experiments", KindLab, []session.Algorithm{{Key: "lab", Label: "mean, Robbins–Monro, SGD"}}, labSpeed,
+		func(_ *grid.World, _, _ string, _ *layers) (run, error) { return newLabRun() }},
+}
+
+// familyOf returns the family of a method on a kind of world.
+func familyOf(kind, algorithm string) (*family, bool) {
+	for i := range families {
+		if f := &families[i]; f.kind == kind && has(f.algos, algorithm) {
+			return f, true
+		}
+	}
+	return nil, false
+}
+
+// firstOf returns the first family of a kind: its first method is the
+// kind's default.
+func firstOf(kind string) *family {
+	for i := range families {
+		if families[i].kind == kind {
+			return &families[i]
+		}
+	}
+	return nil
+}
+
+// kindOf returns the kind of a built-in world or control task.
+func (h *Host) kindOf(world string) string {
+	switch {
+	case world == LabKey:
+		return KindLab
+	case slices.Contains(session.ControlEnvs(), world):
+		return KindContinuous
+	case slices.Contains(session.VFAControlEnvs(), world):
+		return KindDiscrete
+	}
+	return KindGrid
+}
+
 // catalog lists what a host with lib offers.
 func catalog(lib Library) proto.Catalog {
-	item := func(a session.Algorithm) proto.Item { return proto.Item{Key: a.Key, Label: a.Label, Help: a.Help} }
 	items := func(as []session.Algorithm) []proto.Item {
 		out := make([]proto.Item, len(as))
 		for i, a := range as {
-			out[i] = item(a)
+			out[i] = proto.Item{Key: a.Key, Label: a.Label, Help: a.Help}
 		}
 		return out
 	}
-	var grids, envs []proto.Item
+	var grids, cont, disc []proto.Item
 	for _, n := range lib.WorldNames {
 		grids = append(grids, proto.Item{Key: n, Label: n})
 	}
 	for _, n := range session.ControlEnvs() {
-		envs = append(envs, proto.Item{Key: n, Label: n})
+		cont = append(cont, proto.Item{Key: n, Label: n})
 	}
-	gridAlgos := []proto.Group{
-		{Label: "Planning (knows the model)", Items: items(session.GridAlgorithms)},
-		{Label: "Learning (from experience)", Items: items(session.LearnAgents)},
+	for _, n := range session.VFAControlEnvs() {
+		disc = append(disc, proto.Item{Key: n, Label: n})
+	}
+	algos := map[string][]proto.Group{}
+	for _, f := range families {
+		algos[f.kind] = append(algos[f.kind], proto.Group{Label: f.label, Items: items(f.algos)})
 	}
 	return proto.Catalog{
-		Worlds: []proto.Group{{Label: "Grid worlds", Items: grids}, {Label: "Continuous control", Items: envs},
+		Worlds: []proto.Group{{Label: "Grid worlds", Items: grids},
+			{Label: "Control, continuous actions", Items: cont},
+			{Label: "Control, discrete actions", Items: disc},
 			{Label: "Labs", Items: []proto.Item{{Key: LabKey, Label: "stochastic approximation (ch. 6)"}}}},
-		Algorithms: map[string][]proto.Group{
-			proto.SceneGrid:    gridAlgos,
-			proto.SceneLearn:   gridAlgos,
-			proto.SceneControl: {{Label: "Actor-critic (continuous actions)", Items: items(session.ControlAgents)}},
-			proto.SceneLab:     {{Label: "Experiments", Items: []proto.Item{{Key: "lab", Label: "mean, Robbins–Monro, SGD"}}}},
-		},
-		Lessons: lib.Lessons,
+		Algorithms: algos,
+		Lessons:    lib.Lessons,
 	}
 }
 
 func has(as []session.Algorithm, key string) bool {
 	return slices.ContainsFunc(as, func(a session.Algorithm) bool { return a.Key == key })
 }
-
-func isControlEnv(key string) bool { return slices.Contains(session.ControlEnvs(), key) }
 
 // worldFor reads the world of a world or load command.
 func (h *Host) worldFor(c proto.Command) (grid.World, error) {
@@ -73,56 +152,99 @@ func parseWorldFile(text string) (grid.World, error) {
 	return w, err
 }
 
-// switchRun handles the world and algorithm commands that move between
-// kinds of run: a grid world to a control task or the lab and back,
-// planning to learning and back. It reports whether it handled c.
+// switchRun handles the world and algorithm commands that need a new run:
+// a world of another kind, or a method of another family. A world of the
+// same kind, or a method of the same family, is the run's own to switch
+// (keeping what the two share). It reports whether it handled c.
 func (h *Host) switchRun(c proto.Command) (bool, string, error) {
+	kind := h.run.kind()
+	cur, _ := familyOf(kind, h.run.algorithm())
 	var next run
-	var speed float64
 	var err error
-	_, inLab := h.run.(*labRun)
-	_, inControl := h.run.(*controlRun)
-	switch {
-	case c.Op == proto.OpWorld && c.Key == LabKey:
-		if inLab {
+	var f *family
+	switch c.Op {
+	case proto.OpWorld, proto.OpLoad:
+		nkind := KindGrid
+		if c.Op == proto.OpWorld {
+			nkind = h.kindOf(c.Key)
+		}
+		if nkind == kind && (nkind == KindGrid || nkind == KindContinuous || nkind == KindDiscrete) {
+			return false, "", nil // the run switches worlds itself
+		}
+		if nkind == KindLab && kind == KindLab {
 			return true, "", nil
 		}
-		next, err = newLabRun()
-		speed = labSpeed
-	case c.Op == proto.OpWorld && isControlEnv(c.Key):
-		if inControl {
-			return false, "", nil // the control run switches tasks itself
+		f = firstOf(nkind)
+		algorithm := f.algos[0].Key
+		var w *grid.World
+		env := c.Key
+		if nkind == KindGrid {
+			gw, err := h.worldFor(c)
+			if err != nil {
+				return true, "", err
+			}
+			w = &gw
 		}
-		next, err = newControlRun(c.Key, "ddpg", 1)
-		speed = controlSpeed
-	case (c.Op == proto.OpWorld || c.Op == proto.OpLoad) && (inControl || inLab):
-		var w grid.World
-		if w, err = h.worldFor(c); err == nil {
-			next, err = newGridRun(w, "vi")
+		next, err = f.start(w, env, algorithm, h.layers())
+	case proto.OpAlgorithm:
+		var ok bool
+		if f, ok = familyOf(kind, c.Key); !ok {
+			return true, "", fmt.Errorf("no method %q for %s (%s)", c.Key, h.worldName(), h.methodKeys(kind))
 		}
-		speed = planSpeed
-	case c.Op == proto.OpAlgorithm && has(session.LearnAgents, c.Key):
-		g, ok := h.run.(*gridRun)
-		if !ok {
-			return false, "", nil
+		if f == cur {
+			return false, "", nil // the run switches methods itself
 		}
-		next, err = newLearnRun(g.sess.World, c.Key, 1, &g.layers)
-		speed = learnSpeed
-	case c.Op == proto.OpAlgorithm && has(session.GridAlgorithms, c.Key):
-		l, ok := h.run.(*learnRun)
-		if !ok {
-			return false, "", nil
-		}
-		next, err = newGridRun(l.sess.World, c.Key)
-		speed = planSpeed
+		w, env := h.runWorld()
+		next, err = f.start(w, env, c.Key, h.layers())
 	default:
 		return false, "", nil
 	}
 	if err != nil {
 		return true, "", err
 	}
-	h.use(next, speed)
+	h.use(next, f.speed)
 	return true, "", nil
+}
+
+// layers returns the current run's layers, for a grid run that follows it.
+func (h *Host) layers() *layers {
+	if l, ok := h.run.(interface{ gridLayers() *layers }); ok {
+		return l.gridLayers()
+	}
+	return nil
+}
+
+// runWorld returns the current run's world: a grid world (with its current
+// rewards) or a control task's name.
+func (h *Host) runWorld() (*grid.World, string) {
+	if g, ok := h.run.(interface{ gridWorld() *grid.World }); ok {
+		w := *g.gridWorld()
+		return &w, ""
+	}
+	if e, ok := h.run.(interface{ envName() string }); ok {
+		return nil, e.envName()
+	}
+	return nil, LabKey
+}
+
+func (h *Host) worldName() string {
+	if w, env := h.runWorld(); w != nil {
+		return w.Name
+	} else {
+		return env
+	}
+}
+
+func (h *Host) methodKeys(kind string) string {
+	var keys []string
+	for _, f := range families {
+		if f.kind == kind {
+			for _, a := range f.algos {
+				keys = append(keys, a.Key)
+			}
+		}
+	}
+	return "valid: " + strings.Join(keys, ", ")
 }
 
 // startLesson sets up a built-in lesson: a fresh run of its world and
@@ -166,35 +288,36 @@ func (h *Host) startLesson(key string) (string, error) {
 }
 
 // fresh builds a run of a world (a built-in name, or a world file) and an
-// algorithm with default parameters.
+// algorithm ("" for the world's default) with default parameters.
 func (h *Host) fresh(world, worldFile, algorithm string) (run, error) {
-	switch {
-	case world == LabKey:
-		return newLabRun()
-	case isControlEnv(world):
-		if algorithm == "" {
-			algorithm = "ddpg"
+	kind := KindGrid
+	if worldFile == "" {
+		kind = h.kindOf(world)
+	}
+	f := firstOf(kind)
+	if algorithm != "" {
+		var ok bool
+		if f, ok = familyOf(kind, algorithm); !ok {
+			return nil, fmt.Errorf("no method %q for %s (%s)", algorithm, world, h.methodKeys(kind))
 		}
-		return newControlRun(world, algorithm, 1)
-	}
-	var w grid.World
-	var err error
-	if worldFile != "" {
-		w, err = parseWorldFile(worldFile)
 	} else {
-		w, err = h.lib.World(world)
+		algorithm = f.algos[0].Key
 	}
-	if err != nil {
-		return nil, err
+	var w *grid.World
+	if kind == KindGrid {
+		var gw grid.World
+		var err error
+		if worldFile != "" {
+			gw, err = parseWorldFile(worldFile)
+		} else {
+			gw, err = h.lib.World(world)
+		}
+		if err != nil {
+			return nil, err
+		}
+		w = &gw
 	}
-	switch {
-	case algorithm == "":
-		return newGridRun(w, "vi")
-	case has(session.LearnAgents, algorithm):
-		return newLearnRun(w, algorithm, 1, nil)
-	default:
-		return newGridRun(w, algorithm)
-	}
+	return f.start(w, world, algorithm, nil)
 }
 
 // applyValues sets parameters in key order, so a run set up twice is the

@@ -22,6 +22,7 @@ type Snapshot struct {
 	Seq       int64  // counts the snapshots of a host, from 1
 	Applied   int64  // messages the host had handled when it made this one (those that Counts)
 	Scene     string // one of the Scene names
+	Kind      string // the kind of world, which decides the methods offered (Catalog.Algorithms)
 	World     string // the world, control task or lab
 	Algorithm string
 	Lesson    string // the lesson the run was set up by, until the person changes world or algorithm
@@ -49,6 +50,19 @@ type Snapshot struct {
 	Control Control
 	HasLab  bool
 	Lab     Lab
+	HasNet  bool
+	Net     Net
+}
+
+// Net is a network view: the network's columns of units (inputs first),
+// the weights between them and every unit's value over the Grid×Grid points
+// of the state plane.
+type Net struct {
+	Title   string
+	Sizes   []int32   // units of each column
+	Weights []float64 // each layer's weights, out×in row-major, one after another
+	Grid    int
+	Maps    []float64 // unit-major: unit u of all columns counted in order at [u·Grid², (u+1)·Grid²)
 }
 
 // Mark is one part of the status line; Class is "", "done" or "error".
@@ -150,10 +164,29 @@ type Grid struct {
 	Trail       []int32   // cells of the current episode, its start first
 	EpisodeDone bool      // the last step ended an episode
 
+	// Fields are what a method adds to the picture (a policy's entropy,
+	// the exact gradient, an approximation's error, …), each drawn when the
+	// layer of its key is on; Features are the basis functions φ_i(s) of a
+	// linear method with their Weights (one per feature and action).
+	Fields   []Field
+	Features []Field
+	Weights  []float64
+
 	WorldFile string // the world as a world file, for the page's editor
 
 	Selected bool
 	Inspect  Inspect
+}
+
+// Field is a quantity over a grid's states (len S) or state-action pairs
+// (len S×A, drawn as q-values are).
+type Field struct {
+	Key, Label string
+	PerPair    bool
+	// Sequential fields (counts, entropies) run from 0 to their largest
+	// value on one colour; the others use the diverging value scale.
+	Sequential bool
+	Values     []float64
 }
 
 // Inspect holds the numbers of the selected cell.
@@ -201,6 +234,13 @@ type Heatmap struct {
 	Range  float64
 	Values []float64
 	Arrows []float64
+	// Classes > 0 makes Values indices of Classes categories (a greedy
+	// action), coloured apart and named by Names.
+	Classes int
+	Names   []string
+	// LinesX and LinesY are edges to draw across the plane (tiles), in
+	// the plane's units.
+	LinesX, LinesY []float64
 }
 
 // Region is a point-mass region: a box or a circle.
@@ -214,6 +254,7 @@ type Region struct {
 // Control is what a control scene draws: the task and its heatmaps.
 type Control struct {
 	Env, Agent         string
+	Actions            int       // discrete actions (0: continuous ones)
 	State              []float64 // the task's internal state
 	Action             []float64 // the last action (zero before the first step)
 	ActionLo, ActionHi []float64
@@ -222,6 +263,8 @@ type Control struct {
 	Grid               int
 	Heatmaps           []Heatmap
 	Traj, PrevTraj     []float64 // points in the plane, u and v interleaved
+	Layers             []Layer   // the views that can be switched (a network view)
+	Status             string    // how the agent acts now: "random warm-up", "ε-greedy, ε 0.05", …
 }
 
 // Lab is what the stochastic-approximation lab draws, up to iteration K.
@@ -252,6 +295,7 @@ func AppendSnapshot(dst []byte, s *Snapshot) []byte {
 	w.int(int(s.Seq))
 	w.int(int(s.Applied))
 	w.str(s.Scene)
+	w.str(s.Kind)
 	w.str(s.World)
 	w.str(s.Algorithm)
 	w.str(s.Lesson)
@@ -296,6 +340,10 @@ func AppendSnapshot(dst []byte, s *Snapshot) []byte {
 	w.bool(s.HasLab)
 	if s.HasLab {
 		writeLab(&w, &s.Lab)
+	}
+	w.bool(s.HasNet)
+	if s.HasNet {
+		writeNet(&w, &s.Net)
 	}
 	return w.b
 }
@@ -387,6 +435,9 @@ func writeGrid(w *writer, g *Grid) {
 	w.int(g.Agent)
 	w.ints(g.Trail)
 	w.bool(g.EpisodeDone)
+	writeFields(w, g.Fields)
+	writeFields(w, g.Features)
+	w.f64s(g.Weights)
 	w.str(g.WorldFile)
 	w.bool(g.Selected)
 	if g.Selected {
@@ -418,9 +469,35 @@ func writeGrid(w *writer, g *Grid) {
 	}
 }
 
+func writeFields(w *writer, fs []Field) {
+	w.uint(uint64(len(fs)))
+	for _, f := range fs {
+		w.str(f.Key)
+		w.str(f.Label)
+		w.bool(f.PerPair)
+		w.bool(f.Sequential)
+		w.f64s(f.Values)
+	}
+}
+
+func readFields(r *reader, field string, fs []Field) []Field {
+	n := r.length(field, 5)
+	fs = resize(fs, n)
+	for i := range fs {
+		f := &fs[i]
+		r.strInto("field.key", &f.Key)
+		r.strInto("field.label", &f.Label)
+		f.PerPair = r.bool("field.perPair")
+		f.Sequential = r.bool("field.sequential")
+		f.Values = r.f64s("field.values", f.Values)
+	}
+	return fs
+}
+
 func writeControl(w *writer, c *Control) {
 	w.str(c.Env)
 	w.str(c.Agent)
+	w.int(c.Actions)
 	w.f64s(c.State)
 	w.f64s(c.Action)
 	w.f64s(c.ActionLo)
@@ -447,9 +524,68 @@ func writeControl(w *writer, c *Control) {
 		w.f64(h.Range)
 		w.f64s(h.Values)
 		w.f64s(h.Arrows)
+		w.int(h.Classes)
+		w.strs(h.Names)
+		w.f64s(h.LinesX)
+		w.f64s(h.LinesY)
 	}
 	w.f64s(c.Traj)
 	w.f64s(c.PrevTraj)
+	writeLayers(w, c.Layers)
+	w.str(c.Status)
+}
+
+func writeLayers(w *writer, ls []Layer) {
+	w.uint(uint64(len(ls)))
+	for _, l := range ls {
+		w.str(l.Key)
+		w.str(l.Label)
+		w.bool(l.On)
+	}
+}
+
+func readLayers(r *reader, ls []Layer) []Layer {
+	n := r.length("layers", 3)
+	ls = resize(ls, n)
+	for i := range ls {
+		r.strInto("layer.key", &ls[i].Key)
+		r.strInto("layer.label", &ls[i].Label)
+		ls[i].On = r.bool("layer.on")
+	}
+	return ls
+}
+
+func writeNet(w *writer, n *Net) {
+	w.str(n.Title)
+	w.ints(n.Sizes)
+	w.f64s(n.Weights)
+	w.int(n.Grid)
+	w.f64s(n.Maps)
+}
+
+func readNet(r *reader, n *Net) {
+	r.strInto("net.title", &n.Title)
+	n.Sizes = r.ints("net.sizes", n.Sizes)
+	n.Weights = r.f64s("net.weights", n.Weights)
+	n.Grid = r.count("net.grid", maxHeatmap)
+	n.Maps = r.f64s("net.maps", n.Maps)
+}
+
+func (n *Net) check() error {
+	units, weights := 0, 0
+	for i, s := range n.Sizes {
+		if s < 1 || s > 1<<16 {
+			return fmt.Errorf("a column of %d units", s)
+		}
+		units += int(s)
+		if i > 0 {
+			weights += int(s) * int(n.Sizes[i-1])
+		}
+	}
+	if len(n.Weights) != weights || len(n.Maps) != units*n.Grid*n.Grid {
+		return fmt.Errorf("%d weights and %d map values for columns %v on a %d² plane", len(n.Weights), len(n.Maps), n.Sizes, n.Grid)
+	}
+	return nil
 }
 
 func writeLab(w *writer, l *Lab) {
@@ -483,6 +619,7 @@ func DecodeSnapshot(msg []byte, s *Snapshot) error {
 	s.Seq = r.long("seq")
 	s.Applied = r.long("applied")
 	r.strInto("scene", &s.Scene)
+	r.strInto("kind", &s.Kind)
 	r.strInto("world", &s.World)
 	r.strInto("algorithm", &s.Algorithm)
 	r.strInto("lesson", &s.Lesson)
@@ -528,6 +665,9 @@ func DecodeSnapshot(msg []byte, s *Snapshot) error {
 	}
 	if s.HasLab = r.bool("hasLab"); s.HasLab {
 		readLab(&r, &s.Lab)
+	}
+	if s.HasNet = r.bool("hasNet"); s.HasNet {
+		readNet(&r, &s.Net)
 	}
 	if r.err == nil && r.off != len(msg) {
 		r.fail("end", "%d bytes after the snapshot", len(msg)-r.off)
@@ -643,6 +783,9 @@ func readGrid(r *reader, g *Grid) {
 	g.Agent = r.int("grid.agent")
 	g.Trail = r.ints("grid.trail", g.Trail)
 	g.EpisodeDone = r.bool("grid.episodeDone")
+	g.Fields = readFields(r, "grid.fields", g.Fields)
+	g.Features = readFields(r, "grid.features", g.Features)
+	g.Weights = r.f64s("grid.weights", g.Weights)
 	r.strInto("grid.worldFile", &g.WorldFile)
 	g.Selected = r.bool("grid.selected")
 	if !g.Selected {
@@ -682,6 +825,7 @@ func readGrid(r *reader, g *Grid) {
 func readControl(r *reader, c *Control) {
 	r.strInto("control.env", &c.Env)
 	r.strInto("control.agent", &c.Agent)
+	c.Actions = r.count("control.actions", 1<<16)
 	c.State = r.f64s("control.state", c.State)
 	c.Action = r.f64s("control.action", c.Action)
 	c.ActionLo = r.f64s("control.actionLo", c.ActionLo)
@@ -712,9 +856,15 @@ func readControl(r *reader, c *Control) {
 		h.Range = r.f64("heatmap.range")
 		h.Values = r.f64s("heatmap.values", h.Values)
 		h.Arrows = r.f64s("heatmap.arrows", h.Arrows)
+		h.Classes = r.count("heatmap.classes", 1<<16)
+		h.Names = r.strs("heatmap.names", h.Names)
+		h.LinesX = r.f64s("heatmap.linesX", h.LinesX)
+		h.LinesY = r.f64s("heatmap.linesY", h.LinesY)
 	}
 	c.Traj = r.f64s("control.traj", c.Traj)
 	c.PrevTraj = r.f64s("control.prevTraj", c.PrevTraj)
+	c.Layers = readLayers(r, c.Layers)
+	r.strInto("control.status", &c.Status)
 }
 
 func readLab(r *reader, l *Lab) {
@@ -760,6 +910,11 @@ func (s *Snapshot) check() error {
 			return fmt.Errorf("lab: %v", err)
 		}
 	}
+	if s.HasNet {
+		if err := s.Net.check(); err != nil {
+			return fmt.Errorf("network: %v", err)
+		}
+	}
 	return nil
 }
 
@@ -783,6 +938,16 @@ func (g *Grid) check() error {
 	for i, n := range [...]int{len(g.VStar), len(g.Visits), len(g.Traces), len(g.Optimal), len(g.Reachable)} {
 		if n != 0 && n != g.S {
 			return fmt.Errorf("%d %s values for %d states", n, [...]string{"v*", "visits", "traces", "optimal", "reachable"}[i], g.S)
+		}
+	}
+	for _, f := range g.Fields {
+		if n := len(f.Values); (f.PerPair && n != g.S*g.A) || (!f.PerPair && n != g.S) {
+			return fmt.Errorf("field %q: %d values for %d states × %d actions (per pair %v)", f.Key, n, g.S, g.A, f.PerPair)
+		}
+	}
+	for _, f := range g.Features {
+		if len(f.Values) != g.S {
+			return fmt.Errorf("feature %q: %d values for %d states", f.Key, len(f.Values), g.S)
 		}
 	}
 	if g.Agent < -1 || g.Agent >= cells {
@@ -810,6 +975,9 @@ func (c *Control) check() error {
 	for _, h := range c.Heatmaps {
 		if len(h.Values) != pts || (len(h.Arrows) != 0 && len(h.Arrows) != 2*pts) {
 			return fmt.Errorf("heatmap %q: %d values and %d arrow components for %d points", h.Title, len(h.Values), len(h.Arrows), pts)
+		}
+		if len(h.Names) != 0 && len(h.Names) != h.Classes {
+			return fmt.Errorf("heatmap %q: %d names for %d classes", h.Title, len(h.Names), h.Classes)
 		}
 	}
 	if len(c.Traj)%2 != 0 || len(c.PrevTraj)%2 != 0 {

@@ -36,7 +36,7 @@ type Game struct {
 	lab  *scene.Lab
 
 	world, sceneName string // of the last snapshot drawn: a new one resets the view
-	pendingCompare    *client.Compare
+	pendingCompare   *client.Compare
 
 	frames       int
 	updateMs     float64

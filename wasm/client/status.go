@@ -89,7 +89,7 @@ func (c *Client) Status(f *Frame) []byte {
 	}
 	if cat := c.catalog; cat != nil {
 		out["worldGroups"] = cat.Worlds
-		out["algorithmGroups"] = cat.Algorithms[s.Scene]
+		out["algorithmGroups"] = cat.Algorithms[s.Kind]
 		builtIn := c.builtIn(s.World)
 		out["builtIn"] = builtIn
 		out["address"] = AddressOf(s, c.lesson(s.Lesson), builtIn, c.compare)
@@ -147,8 +147,19 @@ func (c *Client) Status(f *Frame) []byte {
 		out["layers"], out["layerList"] = layers, g.Layers
 		out["worldFileSize"], out["worldFileId"] = len(g.WorldFile), c.worldFileID(g.WorldFile)
 		out["selected"] = inspect(g)
+		if len(g.Features) > 0 && len(g.Features) <= 64 && g.Rows*g.Cols <= 400 {
+			out["features"] = features(g)
+		}
 	} else {
-		out["layers"], out["layerList"] = map[string]bool{}, []proto.Layer{}
+		list := []proto.Layer{}
+		if s.HasCtl {
+			list = append(list, s.Control.Layers...)
+		}
+		layers := map[string]bool{}
+		for _, l := range list {
+			layers[l.Key] = l.On
+		}
+		out["layers"], out["layerList"] = layers, list
 	}
 	data, err := json.Marshal(out)
 	if err != nil {
@@ -314,4 +325,30 @@ func (c *Client) LessonsJSON() string {
 		return "[]"
 	}
 	return string(data)
+}
+
+// features lists a linear method's basis functions over the grid (null
+// for walls) with their weights, for the page's small maps.
+func features(g *proto.Grid) []map[string]any {
+	F := len(g.Features)
+	A := 0
+	if F > 0 {
+		A = len(g.Weights) / F
+	}
+	out := make([]map[string]any, F)
+	for i, f := range g.Features {
+		cells := make(nums, len(g.State))
+		for c, st := range g.State {
+			cells[c] = math.NaN()
+			if st >= 0 {
+				cells[c] = f.Values[st]
+			}
+		}
+		w := make(nums, 0, A)
+		for a := 0; a < A; a++ {
+			w = append(w, g.Weights[a*F+i])
+		}
+		out[i] = map[string]any{"label": f.Label, "cells": cells, "weights": w}
+	}
+	return out
 }

@@ -485,6 +485,48 @@ function drawCharts(s) {
   });
 }
 
+// --- a linear method's features, as TensorFlow Playground shows its inputs:
+// one small map per basis function, coloured on its own range, with its weight.
+let featureKey = "";
+function renderFeatures(s) {
+  const list = s.features || [];
+  $("features-box").hidden = list.length === 0;
+  if (!list.length) return;
+  const box = $("features");
+  const key = list.map((f) => f.label).join("|") + s.rows + "x" + s.cols;
+  if (key !== featureKey) {
+    featureKey = key;
+    box.textContent = "";
+    list.forEach((f, i) => {
+      const fig = document.createElement("figure");
+      const c = document.createElement("canvas");
+      c.width = s.cols; c.height = s.rows;
+      c.id = "feature-" + i;
+      c.setAttribute("aria-label", "feature " + f.label);
+      const cap = document.createElement("figcaption");
+      cap.id = "feature-cap-" + i;
+      fig.append(c, cap);
+      box.append(fig);
+    });
+  }
+  list.forEach((f, i) => {
+    const c = $("feature-" + i), g = c.getContext("2d");
+    const img = g.createImageData(s.cols, s.rows);
+    let big = 1e-12;
+    for (const v of f.cells) if (v !== null) big = Math.max(big, Math.abs(v));
+    f.cells.forEach((v, k) => {
+      const t = v === null ? 0 : v / big;
+      const end = t < 0 ? [33, 102, 172] : [230, 97, 1];
+      const a = Math.abs(t);
+      const rgb = v === null ? [51, 54, 61] : [0, 1, 2].map((j) => Math.round(247 + (end[j] - 247) * a));
+      img.data.set([...rgb, 255], 4 * k);
+    });
+    g.putImageData(img, 0, 0);
+    $("feature-cap-" + i).textContent = `${f.label} · w ${f.weights.map((w) => fmt(w, 2)).join(", ")}`;
+    $("feature-cap-" + i).title = f.label;
+  });
+}
+
 // --- the inspector
 function renderInspector(s) {
   const box = $("inspector");
@@ -669,6 +711,7 @@ function update() {
   renderStatusLine();
   drawCharts(s);
   renderInspector(s);
+  renderFeatures(s);
   renderRuns(s);
   const text = $("world-text");
   if (s.worldFileId !== undefined && s.worldFileId !== worldFileId && document.activeElement !== text) {
