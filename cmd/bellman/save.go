@@ -22,6 +22,8 @@ type saveOpts struct {
 	save   *string
 	load   *string
 	replay *bool // control runs: save the replay buffer too
+	report *string
+	curves *string
 }
 
 // addSaveFlags declares --save and --load on fs (and --save-replay when
@@ -33,7 +35,39 @@ func addSaveFlags(fs *flag.FlagSet, replay bool) *saveOpts {
 	if replay {
 		o.replay = fs.Bool("save-replay", false, "with --save, save the replay buffer too, so that --load continues exactly (about 20 bytes per number: 9 per pendulum transition)")
 	}
+	o.report = fs.String("report", "", "after training, write the run's report (setup, seed, curves, final values) to this JSON file, as the page's export does")
+	o.curves = fs.String("curves", "", "after training, write the run's curves to this CSV file (curve,x,y), as the page's export does")
 	return o
+}
+
+// session reports whether the run needs a session: it is saved or loaded,
+// or its report or curves are written.
+func (o *saveOpts) session() bool {
+	return *o.save != "" || *o.load != "" || *o.report != "" || *o.curves != ""
+}
+
+// writeReport writes the report and curves, as asked.
+func (o *saveOpts) writeReport(report func() session.Report) error {
+	if *o.report == "" && *o.curves == "" {
+		return nil
+	}
+	r := report()
+	for _, f := range []struct {
+		path  string
+		write func(io.Writer) error
+	}{{*o.report, r.WriteJSON}, {*o.curves, r.WriteCSV}} {
+		if f.path == "" {
+			continue
+		}
+		var b bytes.Buffer
+		if err := f.write(&b); err != nil {
+			return err
+		}
+		if err := os.WriteFile(f.path, b.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("cannot write %s: %v", f.path, errText(err))
+		}
+	}
+	return nil
 }
 
 // setFlags returns the flags given on the command line.
@@ -164,8 +198,12 @@ func (o *saveOpts) learn(fresh func() (*session.Learn, error), sets []string) (*
 	return l, err
 }
 
-// saveLearn writes the session to --save, if given.
+// saveLearn writes the session to --save and its report to --report and
+// --curves, as given.
 func (o *saveOpts) saveLearn(l *session.Learn) error {
+	if err := o.writeReport(l.Report); err != nil {
+		return err
+	}
 	if *o.save == "" {
 		return nil
 	}
@@ -185,13 +223,13 @@ func (o *saveOpts) write(fn func(io.Writer) error) error {
 	return nil
 }
 
-// control returns the control run to train: a session (so that the file
-// holds its curves too) when --save or --load is given, else the plain
+// control returns the control run to train: a session (which keeps the
+// curves) when the run is saved, loaded or reported, else the plain
 // trainer that fresh builds.
 func (o *saveOpts) control(fresh func() (*controlRun, error), sets []string) (*controlRun, error) {
 	if *o.load == "" {
 		run, err := fresh()
-		if err != nil || *o.save == "" {
+		if err != nil || !o.session() {
 			return run, err
 		}
 		sess, err := session.NewControlWith(run.env, run.algo.String(), withSeed(run.values, run.seed))
@@ -227,8 +265,15 @@ func (o *saveOpts) control(fresh func() (*controlRun, error), sets []string) (*c
 	return run, nil
 }
 
-// saveControl writes the control session to --save, if given.
+// saveControl writes the control session to --save and its report to
+// --report and --curves, as given.
 func (o *saveOpts) saveControl(run *controlRun) error {
+	if run.sess == nil {
+		return nil
+	}
+	if err := o.writeReport(run.sess.Report); err != nil {
+		return err
+	}
 	if *o.save == "" {
 		return nil
 	}

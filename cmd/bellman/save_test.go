@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+
+	"bellman/sim/param"
 )
 
 func mustRun(t *testing.T, args ...string) string {
@@ -157,6 +160,40 @@ func TestSaveLoadUnderWasm(t *testing.T) {
 		wasm(append([]string{"train", "--load", "n1.json", "--steps", "200", "--save", "w2.json"}, more...)...)
 		if !bytes.Equal(readBytes(t, p("n2.json")), readBytes(t, p("w2.json"))) {
 			t.Errorf("%v: a run continued under WebAssembly saves another file than natively", c)
+		}
+	}
+}
+
+// train --report and --curves write the page's exports: the report's
+// return curve is the returns of train's rows, and the CSV holds the same
+// points.
+func TestTrainReport(t *testing.T) {
+	dir := t.TempDir()
+	rep, csv := filepath.Join(dir, "r.json"), filepath.Join(dir, "c.csv")
+	out := mustRun(t, "train", "--world", "zhao-5x5", "--agent", "sarsa", "--steps", "500", "--report", rep, "--curves", csv)
+	rows := parseCSV(t, out)
+	var r struct {
+		Steps    int `json:"steps"`
+		Episodes int `json:"episodes"`
+		Curves   []struct {
+			Name string    `json:"name"`
+			Xs   []float64 `json:"xs"`
+			Ys   []float64 `json:"ys"`
+		} `json:"curves"`
+	}
+	if err := json.Unmarshal(readBytes(t, rep), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Steps != 500 || r.Episodes != len(rows) || r.Curves[0].Name != "return" || len(r.Curves[0].Ys) != len(rows) {
+		t.Fatalf("report: %d steps, %d episodes, %d returns; %d rows", r.Steps, r.Episodes, len(r.Curves[0].Ys), len(rows))
+	}
+	lines := strings.Split(string(readBytes(t, csv)), "\n")
+	for i, row := range rows {
+		if r.Curves[0].Xs[i] != row[0] || r.Curves[0].Ys[i] != row[2] {
+			t.Errorf("episode %v: report %v, row %v", row[0], r.Curves[0].Ys[i], row[2])
+		}
+		if want := "return," + param.Format(row[0]) + "," + param.Format(row[2]); lines[i+1] != want {
+			t.Errorf("CSV line %q, want %q", lines[i+1], want)
 		}
 	}
 }
