@@ -111,6 +111,8 @@ func OpenControl(r io.Reader) (*Control, error) {
 // file for another task, of another version or kind, or whose networks or
 // buffers do not fit its setup is refused, naming the mismatch; then the
 // session is unchanged. The load counts as a new version of the run.
+// HeatmapEvery and SaveReplay, options of the session rather than of the
+// run, stay as they were.
 func (c *Control) Load(r io.Reader) error {
 	f, err := save.Read(r)
 	if err != nil {
@@ -124,6 +126,7 @@ func (c *Control) Load(r io.Reader) error {
 		return err
 	}
 	n.version = c.version + 1
+	n.HeatmapEvery, n.SaveReplay = c.HeatmapEvery, c.SaveReplay
 	*c = *n
 	return nil
 }

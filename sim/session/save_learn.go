@@ -128,7 +128,8 @@ func OpenLearn(r io.Reader) (*Learn, error) {
 // (another name, layout, rewards, slip, actions or ending) is refused,
 // naming the difference, and so is a file of another version or kind or
 // whose tables do not fit; then the session is unchanged. Version and Run
-// count the load as a change and a restart.
+// count the load as a change and a restart. GapEvery, an option of the
+// session rather than of the run, stays as it was.
 func (l *Learn) Load(r io.Reader) error {
 	f, err := save.Read(r)
 	if err != nil {
@@ -141,7 +142,7 @@ func (l *Learn) Load(r io.Reader) error {
 	if err := sameWorld(n.base, l.base); err != nil {
 		return err
 	}
-	n.Version, n.Run = l.Version+1, l.Run+1
+	n.Version, n.Run, n.GapEvery = l.Version+1, l.Run+1, l.GapEvery
 	*l = *n
 	return nil
 }

@@ -257,3 +257,27 @@ func firstDiff(a, b []byte) string {
 	from := max(0, i-120)
 	return fmt.Sprintf("at byte %d:\n%s\n%s", i, a[from:min(len(a), i+80)], b[from:min(len(b), i+80)])
 }
+
+// Options of the session that loads, not of the run, stay: GapEvery for a
+// learning session, HeatmapEvery and SaveReplay for a control session.
+func TestLoadKeepsOptions(t *testing.T) {
+	src := learnRun(t, "zhao-5x5", "qlearning", 1, nil)
+	src.StepN(30)
+	l := learnRun(t, "zhao-5x5", "qlearning", 2, nil)
+	l.GapEvery = 7
+	if err := l.Load(bytes.NewReader(learnBytes(t, src))); err != nil || l.GapEvery != 7 {
+		t.Errorf("Load: %v, GapEvery %d, want 7", err, l.GapEvery)
+	}
+	c := newControl(t, "pendulum", "ddpg", 1)
+	c.SaveReplay = true
+	stepControl(c, 20)
+	file := controlBytes(t, c)
+	d := newControl(t, "pendulum", "ddpg", 3)
+	d.HeatmapEvery = 9
+	if err := d.Load(bytes.NewReader(file)); err != nil || d.HeatmapEvery != 9 || d.SaveReplay {
+		t.Errorf("Load: %v, HeatmapEvery %d SaveReplay %v, want 9 and false", err, d.HeatmapEvery, d.SaveReplay)
+	}
+	if o, err := OpenControl(bytes.NewReader(file)); err != nil || !o.SaveReplay {
+		t.Errorf("OpenControl of a file with its replay: %v, SaveReplay %v", err, o != nil && o.SaveReplay)
+	}
+}
