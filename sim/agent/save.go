@@ -447,3 +447,16 @@ func (o *Optimum) SetPolicyValues(v []float64) error {
 	copy(o.vpi, v)
 	return nil
 }
+
+// Position returns the environment's current state and the steps taken in
+// its episode, for a save file.
+func (e *Env) Position() (state, elapsed int) { return e.s, e.t }
+
+// SetPosition restores what Position returned.
+func (e *Env) SetPosition(state, elapsed int) error {
+	if err := check(between("environment state", state, 0, e.M.S), atLeast("environment time", elapsed, 0)); err != nil {
+		return err
+	}
+	e.s, e.t = state, elapsed
+	return nil
+}

@@ -35,7 +35,7 @@ func TestOptimizerState(t *testing.T) {
 			wantM := []float64{(1 - b1) * 0.5, (1 - b1) * -2}
 			wantV := []float64{(1 - b2) * 0.25, (1 - b2) * 4}
 			for i := range wantM {
-				if !close(s.M[i], wantM[i], 1e-15) || !close(s.V[i], wantV[i], 1e-15) {
+				if !near(s.M[i], wantM[i], 1e-15) || !near(s.V[i], wantV[i], 1e-15) {
 					t.Errorf("%v: m %v v %v, want %v %v", cfg.Kind, s.M, s.V, wantM, wantV)
 				}
 			}
@@ -63,7 +63,7 @@ func TestOptimizerState(t *testing.T) {
 	}
 }
 
-func close(a, b, tol float64) bool { return a-b <= tol && b-a <= tol }
+func near(a, b, tol float64) bool { return a-b <= tol && b-a <= tol }
 
 // A state of another kind or size is refused, naming it, and changes
 // nothing.
