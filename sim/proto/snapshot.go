@@ -94,6 +94,7 @@ type Progress struct {
 	EpisodeStep int     // steps of the current episode
 	Return      float64 // return of the current episode so far
 	LastReturn  float64 // return of the last finished episode
+	Mean10      float64 // mean return of the last 10 finished episodes (NaN before the first)
 	Epsilon     float64 // exploration rate ε
 	Optimal     float64 // share of reachable states whose greedy action is optimal
 	Gap         float64 // max_s |v_π(s) − v*(s)| of the greedy policy
@@ -374,6 +375,7 @@ func writeProgress(w *writer, p *Progress) {
 	w.int(p.EpisodeStep)
 	w.f64(p.Return)
 	w.f64(p.LastReturn)
+	w.f64(p.Mean10)
 	w.f64(p.Epsilon)
 	w.f64(p.Optimal)
 	w.f64(p.Gap)
@@ -719,6 +721,7 @@ func readProgress(r *reader, p *Progress) {
 	p.EpisodeStep = r.int("progress.episodeStep")
 	p.Return = r.f64("progress.return")
 	p.LastReturn = r.f64("progress.lastReturn")
+	p.Mean10 = r.f64("progress.mean10")
 	p.Epsilon = r.f64("progress.epsilon")
 	p.Optimal = r.f64("progress.optimal")
 	p.Gap = r.f64("progress.gap")

@@ -48,6 +48,7 @@ type Run struct {
 	answered time.Time // when the last message came
 	setup    proto.Setup
 	fresh    bool // a snapshot arrived since the last Drawn
+	playing  bool // it was playing when it failed
 }
 
 // incoming is a message from a host, queued for the game loop.
@@ -206,7 +207,7 @@ func (c *Client) fail(r *Run, why string) {
 		return
 	}
 	r.Failed = why
-	r.Snap.Playing = false
+	r.playing, r.Snap.Playing = r.Snap.Playing, false // a restart plays on if it was playing
 	c.say(fmt.Sprintf("error: run %d %s — restart it", r.ID, why), true)
 }
 
@@ -316,7 +317,7 @@ func (c *Client) Restart(id int) error {
 		setup := r.setup
 		if r.Have {
 			setup = SetupOf(&r.Snap, c.builtIn(r.Snap.World))
-			setup.StopAt = r.setup.StopAt
+			setup.StopAt, setup.Playing = r.setup.StopAt, r.playing
 		}
 		r.port.Close()
 		nr, err := c.start(r.Group, r.Seed, &setup)

@@ -112,7 +112,7 @@ func (c *Client) Status(f *Frame) []byte {
 	case proto.SceneControl:
 		out["iterations"] = p.Episode
 		out["control"] = map[string]any{"steps": p.Steps, "updates": p.Updates, "episodes": p.Episode,
-			"episodeReturn": num(p.Return), "episodeLength": p.EpisodeStep, "lastReturn": num(p.LastReturn),
+			"episodeReturn": num(p.Return), "episodeLength": p.EpisodeStep, "lastReturn": num(p.LastReturn), "mean10": num(p.Mean10),
 			"replayLen": p.ReplayLen, "replayCap": p.ReplayCap, "sigma": num(p.Sigma), "learning": p.Learning,
 			"heatmapStep": p.HeatmapStep, "valueMin": num(p.ValueMin), "valueMax": num(p.ValueMax)}
 	}
@@ -223,6 +223,7 @@ func (c *Client) runList() []map[string]any {
 			"crashed": r.Snap.Crashed, "ready": r.Have}
 		if r.Have {
 			m["steps"], m["playing"], m["diverged"] = r.Snap.Progress.Steps, r.Snap.Playing, r.Snap.Diverged
+			m["updates"], m["updatesPerSec"], m["stepsPerSec"] = r.Snap.Progress.Updates, num(r.Snap.UpdatesPerSec), num(r.Snap.StepsPerSec)
 		}
 		out[i] = m
 	}
@@ -240,7 +241,7 @@ func (c *Client) chartList(r *Run) []map[string]any {
 		if ch.LineLabel != "" {
 			m["line"] = num(ch.Line)
 		}
-		var series []map[string]any
+		series := []map[string]any{}
 		if agg := c.compareCharts(i); agg != nil {
 			m["note"] = ch.Note + "; mean over the seeds, band from the lowest to the highest run"
 			for _, l := range agg.Runs {
