@@ -83,7 +83,7 @@ func (t *Trainer) SaveState(replay bool) (State, error) {
 		s.CriticOptims = append(s.CriticOptims, o)
 	}
 	if replay {
-		s.Replay = a.replay.state()
+		s.Replay = a.replay.State()
 	}
 	if err := s.finite(); err != nil {
 		return State{}, err
@@ -155,7 +155,7 @@ func (t *Trainer) LoadState(s State) error {
 		return err
 	}
 	if s.Replay != nil {
-		if err := a.replay.check(s.Replay); err != nil {
+		if err := a.replay.Check(s.Replay); err != nil {
 			return err
 		}
 	}
@@ -237,15 +237,16 @@ func rng(p *rand.PCG) []byte {
 	return b
 }
 
-func (b *Replay) state() *ReplayState {
+// State returns a copy of the buffer's transitions.
+func (b *Replay) State() *ReplayState {
 	n, o, a := b.size, b.obsDim, b.actDim
 	return &ReplayState{Next: b.next, Size: n,
 		Obs: slices.Clone(b.obs[:n*o]), Act: slices.Clone(b.act[:n*a]), Reward: slices.Clone(b.rew[:n]),
 		Term: slices.Clone(b.term[:n]), NextObs: slices.Clone(b.nextObs[:n*o])}
 }
 
-// check reports a saved buffer that does not fit b.
-func (b *Replay) check(s *ReplayState) error {
+// Check reports a saved buffer that does not fit b.
+func (b *Replay) Check(s *ReplayState) error {
 	n, o, a := s.Size, b.obsDim, b.actDim
 	switch {
 	case n < 0 || n > b.capacity:
@@ -260,6 +261,16 @@ func (b *Replay) check(s *ReplayState) error {
 			return fmt.Errorf("replay term[%d] = %v, want 0 or 1", i, x)
 		}
 	}
+	return nil
+}
+
+// SetState replaces the buffer's transitions by s; on error (see Check)
+// the buffer is unchanged.
+func (b *Replay) SetState(s *ReplayState) error {
+	if err := b.Check(s); err != nil {
+		return err
+	}
+	b.load(s)
 	return nil
 }
 

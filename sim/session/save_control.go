@@ -31,6 +31,8 @@ type controlState struct {
 	ValueMin     float64    `json:"value_min"`
 	ValueMax     float64    `json:"value_max"`
 	HeatmapStep  int        `json:"heatmap_step"`
+	Recent       []float64  `json:"recent_returns"` // the last 10 episodes' returns, a ring
+	NRecent      int        `json:"recent_count"`
 }
 
 // curveState is a curve's points and its pending partial point.
@@ -80,7 +82,7 @@ func (c *Control) Save(w io.Writer) error {
 	st := controlState{Trainer: tr, Trajectory: slices.Clone(c.traj), Previous: slices.Clone(c.prevTraj),
 		Returns: c.returns.save(), Losses: c.losses.save(), MeanQ: c.meanQ.save(), LastLoss: c.lastLoss, LastQ: c.lastQ,
 		HeatmapEvery: c.HeatmapEvery, Value: slices.Clone(c.value), Policy: slices.Clone(c.policy),
-		ValueMin: c.vmin, ValueMax: c.vmax, HeatmapStep: c.heatAt}
+		ValueMin: c.vmin, ValueMax: c.vmax, HeatmapStep: c.heatAt, Recent: slices.Clone(c.recent[:]), NRecent: c.nRecent}
 	state, err := json.Marshal(st)
 	if err != nil {
 		return fmt.Errorf("save: %s (the run diverged?)", save.Message(err))
@@ -181,6 +183,11 @@ func (c *Control) restore(st controlState) error {
 		return fmt.Errorf("heatmaps of %d and %d values, want %d and %d", len(st.Value), len(st.Policy), len(c.value), len(c.policy))
 	case st.HeatmapEvery < 0 || st.HeatmapStep < 0:
 		return fmt.Errorf("heatmap_every %d and heatmap_step %d must not be negative", st.HeatmapEvery, st.HeatmapStep)
+	case len(st.Recent) != len(c.recent) || st.NRecent < 0:
+		return fmt.Errorf("recent_returns has %d values and recent_count is %d, want %d values and a count ≥ 0", len(st.Recent), st.NRecent, len(c.recent))
+	}
+	if err := save.Finite("recent_returns", st.Recent); err != nil {
+		return err
 	}
 	pts := make([]float64, 0, 2*(len(st.Trajectory)+len(st.Previous)))
 	for _, p := range append(slices.Clone(st.Trajectory), st.Previous...) {
@@ -206,6 +213,8 @@ func (c *Control) restore(st controlState) error {
 	copy(c.value, st.Value)
 	copy(c.policy, st.Policy)
 	c.vmin, c.vmax, c.heatAt = st.ValueMin, st.ValueMax, st.HeatmapStep
+	copy(c.recent[:], st.Recent)
+	c.nRecent = st.NRecent
 	return nil
 }
 

@@ -129,6 +129,6 @@ func (c *Control) Report() Report {
 	r.AddCurve("critic_loss", "step", c.losses.stride, s.CriticLoss)
 	r.AddCurve("mean_q", "step", c.meanQ.stride, s.MeanQ)
 	r.Final = map[string]Numbers{"updates": {float64(s.Updates)}, "last_return": {s.LastReturn},
-		"replay": {float64(s.ReplayLen)}, "sigma": {s.Sigma}}
+		"replay": {float64(s.ReplayLen)}, "sigma": {s.Sigma}, "mean_last10": {s.MeanLast10}}
 	return r
 }
