@@ -237,7 +237,9 @@ func TestProjectorScreens(t *testing.T) {
 			if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"+tc.hash)); err != nil {
 				t.Fatal(err)
 			}
-			s := waitFor(t, ctx, tc.file, func(s status) bool { return s.Frame > 3 && s.World != "" && (s.Scene != "control" || s.Control.Steps > 50) })
+			s := waitFor(t, ctx, tc.file, func(s status) bool {
+				return s.Frame > 3 && s.World != "" && (s.Scene != "control" || s.Control.Steps > 50)
+			})
 			if tc.file == "cliff" && w == 1024 && s.Geom.Cell < 40 && s.Layers["numbers"] {
 				// The drawing hides numbers below a readable size on its own;
 				// the layer can stay on.

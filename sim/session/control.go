@@ -494,10 +494,10 @@ type ControlSnapshot struct {
 	// MeanLast10 is the mean return of the last 10 finished episodes (of
 	// as many as there are, NaN before the first): Gymnasium's measure of
 	// a solved task.
-	MeanLast10 float64
-	ReplayLen, ReplayCap     int
-	Sigma                    float64 // exploration noise σ of the next step
-	Learning                 bool    // random warm-up over: acting by μ(s) + noise
+	MeanLast10           float64
+	ReplayLen, ReplayCap int
+	Sigma                float64 // exploration noise σ of the next step
+	Learning             bool    // random warm-up over: acting by μ(s) + noise
 }
 
 // Snapshot copies the session's state into dst, reusing its buffers; it

@@ -18,6 +18,9 @@ const (
 	reqSelectRun                     // draw run id
 	reqAddress                       // set up what an address says (text)
 	reqBad                           // a call the bridge could not read (text: why)
+	reqPNG                           // offer the canvas as a PNG file
+	reqPresenter                     // presenter view on (id 1) or off
+	reqMotion                        // the agent glides (id 1) or jumps
 )
 
 // request is one call of the page, applied by the game loop.

@@ -1,7 +1,11 @@
 package app
 
 import (
+	"bytes"
+	"fmt"
+	"image"
 	"image/color"
+	"image/png"
 	"runtime"
 	"sync"
 	"time"
@@ -37,6 +41,8 @@ type Game struct {
 
 	world, sceneName string // of the last snapshot drawn: a new one resets the view
 	pendingCompare   *client.Compare
+	wantPNG          bool // the page asked for the canvas as a PNG
+	pngPix           []byte
 
 	frames       int
 	updateMs     float64
@@ -165,11 +171,21 @@ func (g *Game) handle(r request) {
 		for _, p := range problems {
 			c.Say("error: address: "+p, true)
 		}
-		c.Send(a.Commands()...)
+		c.Send(a.Commands()...) // a locked control refuses its part
 		c.Send(proto.Command{Op: proto.OpWant})
+		c.Teach(a.Hide, a.Lock)
 		g.pendingCompare = a.Compare
 	case reqBad:
 		c.Say("error: "+r.text, true)
+	case reqPNG:
+		g.wantPNG = true
+	case reqPresenter:
+		g.grid.Boost, g.ctl.Boost = 1, 1
+		if r.id == 1 {
+			g.grid.Boost, g.ctl.Boost = 1.5, 1.5
+		}
+	case reqMotion:
+		g.grid.Still = r.id == 0
 	}
 }
 
@@ -220,6 +236,10 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		}
 		if startup.Snapshot == 0 {
 			startup.Snapshot = pageNow()
+		}
+		if g.wantPNG {
+			g.wantPNG = false
+			g.offerPNG(screen, s)
 		}
 	}
 	g.client.Drawn()
@@ -272,3 +292,27 @@ func (g *Game) LayoutF(w, h float64) (float64, float64) {
 
 // Layout is not used (LayoutF is), but ebiten.Game requires it.
 func (g *Game) Layout(w, h int) (int, int) { return w, h }
+
+// TakeFile returns the file on offer for the page, and forgets it.
+func (g *Game) TakeFile() (proto.File, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.client.TakeFile()
+}
+
+// offerPNG offers what was just drawn as a PNG file.
+func (g *Game) offerPNG(screen *ebiten.Image, s *proto.Snapshot) {
+	b := screen.Bounds()
+	if need := 4 * b.Dx() * b.Dy(); len(g.pngPix) != need {
+		g.pngPix = make([]byte, need)
+	}
+	screen.ReadPixels(g.pngPix)
+	img := &image.RGBA{Pix: g.pngPix, Stride: 4 * b.Dx(), Rect: image.Rect(0, 0, b.Dx(), b.Dy())}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		g.client.Say("error: the picture: "+err.Error(), true)
+		return
+	}
+	name := fmt.Sprintf("bellman-%s-%s-step%d.png", s.World, s.Algorithm, s.Progress.Steps)
+	g.client.SetFile(proto.File{Name: name, Type: "image/png", Data: buf.Bytes()})
+}

@@ -92,13 +92,26 @@ func (c *Client) Status(f *Frame) []byte {
 		out["algorithmGroups"] = cat.Algorithms[s.Kind]
 		builtIn := c.builtIn(s.World)
 		out["builtIn"] = builtIn
-		out["address"] = AddressOf(s, c.lesson(s.Lesson), builtIn, c.compare)
+		out["address"] = AddressOf(s, c.lesson(s.Lesson), builtIn, c.compare, c.hide, c.lock)
 		if l := c.lesson(s.Lesson); l != nil {
 			out["lesson"] = l
 		}
 	}
 	if c.compare != nil {
 		out["compare"] = c.compare.String()
+	}
+	out["hide"], out["lock"] = nonNil(c.hide), nonNil(c.lock)
+	if c.file != nil {
+		out["file"] = map[string]any{"seq": c.fileSeq, "name": c.file.Name, "size": len(c.file.Data)}
+	}
+	out["timelineAt"], out["timelineSteps"], out["liveSteps"] = s.TimelineAt, nums(s.TimelineSteps), s.LiveSteps
+	if s.HasPair {
+		p := &s.Pair
+		pair := map[string]any{"index": p.Index, "pending": p.Pending, "person": p.Person, "p": num(p.P), "steps": p.Steps}
+		if !p.Pending { // the returns only once labelled, not to sway the person
+			pair["returnA"], pair["returnB"] = num(p.ReturnA), num(p.ReturnB)
+		}
+		out["pair"] = pair
 	}
 	p := &s.Progress
 	out["sweeps"], out["iterations"], out["delta"], out["converged"] = p.Steps, p.Iterations, num(math.NaN()), p.Converged
@@ -352,4 +365,11 @@ func features(g *proto.Grid) []map[string]any {
 		out[i] = map[string]any{"label": f.Label, "cells": cells, "weights": w}
 	}
 	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
