@@ -30,7 +30,7 @@ func TestControlSaveContinuesExactly(t *testing.T) {
 		{"pendulum", "ddpg"}, {"pendulum", "td3"}, {"mountaincar", "td3"}, {"pointmass", "ddpg"}, {"cartpole", "td3"},
 	} {
 		t.Run(c.env+"/"+c.agent, func(t *testing.T) {
-			const N, M = 333, 222
+			const N, M = 233, 122 // updates from step 100 on
 			straight := newControl(t, c.env, c.agent, 6)
 			small(t, straight)
 			straight.HeatmapEvery, straight.SaveReplay = 50, true

@@ -34,6 +34,9 @@ func TestPPOSaveContinuesExactly(t *testing.T) {
 			const N, M = 205, 301 // updates every 32 steps of each environment: N is mid-rollout
 			straight := newPPO(t, c.env, c.agent, 5)
 			shortRollouts(t, straight)
+			if _, err := straight.Set("hidden", 16); err != nil { // small networks: a fast test
+				t.Fatal(err)
+			}
 			for k, v := range c.sets {
 				if _, err := straight.Set(k, v); err != nil {
 					t.Fatal(err)
