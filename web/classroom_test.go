@@ -184,3 +184,53 @@ func TestClassroomTools(t *testing.T) {
 	}
 	_ = s
 }
+
+// An agent saved in the page, loaded after a reload, goes on from where it
+// was: the same step, the same curve so far; a corrupt file is refused and
+// changes nothing.
+func TestSaveReloadLoad(t *testing.T) {
+	srv := page(t)
+	ctx, problems := browser(t, 1280, 800)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/#world=zhao-5x5&algorithm=qlearning")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "Q-learning", func(s status) bool { return s.Algorithm == "qlearning" })
+	call(t, ctx, `speed(0)`)
+	waitFor(t, ctx, "some episodes", func(s status) bool { return s.Learn.Episode > 100 })
+	call(t, ctx, `pause()`)
+	saved := waitFor(t, ctx, "the pause", func(s status) bool { return !s.Playing })
+	time.Sleep(time.Second)
+	saved = waitFor(t, ctx, "the pause", func(s status) bool { return !s.Playing })
+	returns := func() string {
+		return evalJS[string](t, ctx, `JSON.stringify(JSON.parse(`+game+`.bellman.status()).charts[0].series[0].values)`)
+	}
+	curve := returns()
+	call(t, ctx, `export("agent")`)
+	untilJS(t, ctx, "the save file", `!!JSON.parse(`+game+`.bellman.status()).file`)
+	file := evalJS[string](t, ctx, `new TextDecoder().decode(`+game+`.bellman.takeFile().data)`)
+	if !strings.Contains(file, `"bellman-agent"`) {
+		t.Fatalf("the save file starts %q", file[:min(80, len(file))])
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "a fresh page", func(s status) bool { return s.Frame > 2 && s.Algorithm == "vi" })
+	call(t, ctx, `import("agent", '{"format": "bellman-agent", "version": 99}')`)
+	s := waitFor(t, ctx, "the refusal", func(s status) bool { return strings.HasPrefix(s.Notice, "error") })
+	if s.Algorithm != "vi" {
+		t.Fatalf("a corrupt file changed the run to %s", s.Algorithm)
+	}
+	call(t, ctx, `import("agent", `+jsString(file)+`)`)
+	s = waitFor(t, ctx, "the loaded agent", func(s status) bool { return s.Algorithm == "qlearning" && s.Learn.Steps == saved.Learn.Steps })
+	if got := returns(); got != curve {
+		t.Fatalf("the loaded run's curve differs from the saved one's (%d vs %d bytes)", len(got), len(curve))
+	}
+	call(t, ctx, `play()`)
+	waitFor(t, ctx, "it goes on", func(x status) bool { return x.Learn.Episode > s.Learn.Episode+5 })
+	if got := returns(); !strings.HasPrefix(got, curve[:len(curve)-1]) {
+		t.Fatal("the loaded run's curve does not go on from the saved one's")
+	}
+	if len(*problems) > 0 {
+		t.Errorf("the page logged errors:\n%s", strings.Join(*problems, "\n"))
+	}
+}

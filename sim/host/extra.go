@@ -99,6 +99,22 @@ func (h *Host) export(key string) error {
 		}
 	}
 	switch key {
+	case "agent":
+		return h.exportAgent()
+	case "trajectories":
+		t, ok := h.run.(interface{ trajectories() []Step })
+		if !ok || h.lib.Trajectories == nil {
+			return fmt.Errorf("%s records no trajectories here (a learning agent on a grid world does; the CLI's --tfrecord records control tasks)", label(h.run.algorithm()))
+		}
+		steps := t.trajectories()
+		if len(steps) == 0 {
+			return fmt.Errorf("no steps yet to export")
+		}
+		f, err := h.lib.Trajectories(steps)
+		if err == nil {
+			h.files = append(h.files, f)
+		}
+		return err
 	case "report":
 		f, err := h.report()
 		if err == nil {
@@ -106,7 +122,7 @@ func (h *Host) export(key string) error {
 		}
 		return err
 	}
-	return fmt.Errorf("%s has no %q to export (report%s)", label(h.run.algorithm()), key, h.extraExports())
+	return fmt.Errorf("%s has no %q to export (agent, report%s)", label(h.run.algorithm()), key, h.extraExports())
 }
 
 func (h *Host) extraExports() string {
@@ -117,6 +133,9 @@ func (h *Host) extraExports() string {
 }
 
 func (h *Host) importFile(key, text string) (string, error) {
+	if key == "agent" {
+		return h.importAgent(text)
+	}
 	i, ok := h.run.(importer)
 	if !ok {
 		return "", fmt.Errorf("%s reads no %q files", label(h.run.algorithm()), key)

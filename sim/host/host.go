@@ -23,6 +23,21 @@ type Library struct {
 	// where a host starts.
 	WorldNames []string
 	Lessons    []proto.Lesson
+	// Trajectories encodes recorded steps as a file (TFRecord of
+	// tf.Examples in the binaries, which may use a protobuf library that
+	// sim/ may not); nil leaves trajectories out of the exports.
+	Trajectories func(steps []Step) (proto.File, error)
+}
+
+// Step is one recorded step of a trajectory, for Library.Trajectories.
+// Grid worlds record indices (Discrete): the state, the observation as row
+// and column, the action.
+type Step struct {
+	State, Observation, Action, NextState []float64
+	Discrete                              bool
+	Reward                                float64
+	Terminated, Truncated                 bool
+	Episode, Index                        int64 // episode from 1, step in it from 0
 }
 
 // run is one kind of session on screen: planning, a learning agent, a

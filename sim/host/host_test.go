@@ -605,3 +605,44 @@ func TestTimelineThins(t *testing.T) {
 		}
 	}
 }
+
+// A saved agent loads back into a new host and goes on exactly as the run
+// that was not interrupted: Q-learning, 2,000 steps, saved, loaded, 1,000
+// more, against 3,000 straight.
+func TestSaveLoadAgent(t *testing.T) {
+	run := func(h *Host, c *clock, until int64) {
+		h.Apply(cmd(proto.OpSpeed, "", 0))
+		h.Apply(cmd(proto.OpStopAt, "", float64(until)))
+		h.Apply(cmd(proto.OpPlay, "", 0))
+		for i := 0; i < 10000 && h.run.steps() < until; i++ {
+			c.add(time.Millisecond)
+			h.Work(time.Millisecond)
+		}
+	}
+	h, c := newTestHost(t)
+	h.Apply(cmd(proto.OpAlgorithm, "qlearning", 0))
+	run(h, c, 2000)
+	h.Apply(proto.Command{Op: proto.OpExport, Key: "agent"})
+	files := h.Files()
+	if len(files) != 1 {
+		t.Fatalf("%d files, notices %q", len(files), notices(t, h))
+	}
+	h2, c2 := newTestHost(t)
+	h2.Apply(proto.Command{Op: proto.OpImport, Key: "agent", Text: string(files[0].Data)})
+	if s := snapshot(t, h2); s.Algorithm != "qlearning" || s.Progress.Steps != 2000 || len(s.Notices) != 1 || s.Notices[0].Error {
+		t.Fatalf("loaded: %q at step %d, notices %v", s.Algorithm, s.Progress.Steps, s.Notices)
+	}
+	run(h2, c2, 3000)
+	h3, c3 := newTestHost(t)
+	h3.Apply(cmd(proto.OpAlgorithm, "qlearning", 0))
+	run(h3, c3, 3000)
+	a, b := snapshot(t, h2), snapshot(t, h3)
+	if !reflect.DeepEqual(a.Grid.Q, b.Grid.Q) || a.Progress.Episode != b.Progress.Episode ||
+		!reflect.DeepEqual(a.Charts[0].Series[0].Y, b.Charts[0].Series[0].Y) {
+		t.Fatal("the loaded run went on differently from the one never interrupted")
+	}
+	h2.Apply(proto.Command{Op: proto.OpImport, Key: "agent", Text: `{"format": "something else"}`})
+	if n := notices(t, h2); len(n) != 1 || !strings.HasPrefix(n[0], "error:") {
+		t.Fatalf("a bad save file: %q", n)
+	}
+}

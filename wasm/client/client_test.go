@@ -1,6 +1,8 @@
 package client
 
 import (
+	"bellman/record/tfrecord"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"math"
@@ -356,5 +358,34 @@ func TestPaint(t *testing.T) {
 	poll(t, c, "the refusal", func() bool { r, _ := c.Selected(); return r.Synced() })
 	if r, _ := c.Selected(); r.Snap.Grid.Kinds[3*6+2] != 'T' || !strings.Contains(c.notices[len(c.notices)-1].Text, "target") {
 		t.Fatalf("after removing the target: cell %q, notice %q", r.Snap.Grid.Kinds[3*6+2], c.notices[len(c.notices)-1].Text)
+	}
+}
+
+// The trajectories a learning run records download as TFRecord: every
+// record parses, and each step's observation is its state's cell.
+func TestTrajectoriesExport(t *testing.T) {
+	c := newClient(t)
+	c.Send(proto.Command{Op: proto.OpAlgorithm, Key: "qlearning"}, proto.Command{Op: proto.OpSpeed, Value: 0},
+		proto.Command{Op: proto.OpStopAt, Value: 500}, proto.Command{Op: proto.OpPlay})
+	poll(t, c, "500 steps", func() bool { r, _ := c.Selected(); return r.Synced() && r.Snap.Progress.Steps == 500 })
+	c.Send(proto.Command{Op: proto.OpExport, Key: "trajectories"})
+	poll(t, c, "the file", func() bool { return c.file != nil })
+	f, _ := c.TakeFile()
+	n := 0
+	err := tfrecord.Read(bytes.NewReader(f.Data), func(data []byte) error {
+		s, err := tfrecord.ParseStep(data)
+		if err != nil {
+			return err
+		}
+		st := int(s.State.Ints[0])
+		row, col := int(s.Observation.Ints[0]), int(s.Observation.Ints[1])
+		if st < 0 || row < 0 || row >= 5 || col < 0 || col >= 5 || s.Episode < 1 {
+			t.Fatalf("step %d: state %d at (%d, %d), episode %d", n, st, row, col, s.Episode)
+		}
+		n++
+		return nil
+	})
+	if err != nil || n != 500 || !strings.HasSuffix(f.Name, ".tfrecord") {
+		t.Fatalf("%s: %d records, %v", f.Name, n, err)
 	}
 }

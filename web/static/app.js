@@ -802,12 +802,56 @@ $("export-csv").addEventListener("click", (e) => {
 $("export-png").addEventListener("click", (e) => { call("png"); release(e.currentTarget); });
 $("export-report").addEventListener("click", (e) => { call("export", "report"); release(e.currentTarget); });
 let fileSeq = 0;
+let keepAs = null; // a slot name: the next agent file goes there, not to a download
 function takeFiles(s) {
   if (!s.file || s.file.seq === fileSeq || !api.takeFile) return;
   fileSeq = s.file.seq;
   const f = api.takeFile();
-  if (f) download(f.name, f.type, f.data);
+  if (!f) return;
+  if (keepAs && f.name.endsWith("-agent.json")) {
+    try {
+      localStorage.setItem("bellman-slot:" + keepAs, new TextDecoder().decode(f.data));
+      local(`kept as "${keepAs}" in this browser`);
+    } catch (e) { local("error: this browser would not keep it (" + e.name + "): download it instead"); }
+    keepAs = null;
+    renderSlots();
+    return;
+  }
+  download(f.name, f.type, f.data);
 }
+$("export-traj").addEventListener("click", (e) => { call("export", "trajectories"); release(e.currentTarget); });
+$("agent-save").addEventListener("click", (e) => { call("export", "agent"); release(e.currentTarget); });
+$("agent-load").addEventListener("change", async (e) => {
+  const file = e.target.files[0];
+  if (file) call("import", "agent", await file.text());
+  e.target.value = "";
+});
+$("slot-save").addEventListener("click", (e) => {
+  const name = $("slot-name").value.trim() || `${status ? status.world + " " + status.algorithm : "agent"} ${new Date().toLocaleTimeString()}`;
+  keepAs = name;
+  call("export", "agent");
+  release(e.currentTarget);
+});
+function renderSlots() {
+  const box = $("slots");
+  box.textContent = "";
+  let keys = [];
+  try { keys = Object.keys(localStorage).filter((k) => k.startsWith("bellman-slot:")).sort(); } catch (e) { return; }
+  for (const k of keys) {
+    const li = document.createElement("li");
+    const name = document.createElement("span");
+    name.textContent = k.slice("bellman-slot:".length);
+    const load = document.createElement("button");
+    load.type = "button"; load.textContent = "load";
+    load.addEventListener("click", () => call("import", "agent", localStorage.getItem(k)));
+    const del = document.createElement("button");
+    del.type = "button"; del.textContent = "×"; del.title = "forget it";
+    del.addEventListener("click", () => { localStorage.removeItem(k); renderSlots(); });
+    li.append(name, load, del);
+    box.append(li);
+  }
+}
+renderSlots();
 
 // --- labelling preferences: a person compares two trajectories
 $("pair-draw").addEventListener("click", (e) => { call("pair"); release(e.currentTarget); });
