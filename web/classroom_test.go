@@ -195,7 +195,7 @@ func TestSaveReloadLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, ctx, "Q-learning", func(s status) bool { return s.Algorithm == "qlearning" })
-	call(t, ctx, `speed(0)`)
+	call(t, ctx, `speed(300)`) // slow enough that the curve is not thinned yet
 	waitFor(t, ctx, "some episodes", func(s status) bool { return s.Learn.Episode > 100 })
 	call(t, ctx, `pause()`)
 	saved := waitFor(t, ctx, "the pause", func(s status) bool { return !s.Playing })
