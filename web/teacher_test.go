@@ -301,3 +301,48 @@ func TestLargeWorld(t *testing.T) {
 		t.Errorf("the page logged errors:\n%s", strings.Join(*problems, "\n"))
 	}
 }
+
+// The bridge takes anything: every call of window.bellman with arguments
+// of every type (a seeded JS fuzz loop, 600 calls) leaves the game drawing,
+// its status parsing and the page's console clean; wrong arguments become
+// notices.
+func TestBridgeFuzz(t *testing.T) {
+	srv := page(t)
+	ctx, problems := browser(t, 1280, 800)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	s := waitFor(t, ctx, "the page", func(s status) bool { return s.Frame > 2 })
+	js := `(() => {
+		const b = ` + game + `.bellman;
+		let seed = 12345;
+		const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+		const values = [undefined, null, NaN, Infinity, -Infinity, -1, 0, 1, 0.5, 1e308, -1e308, 2**53, "", "gamma",
+			"0.5", "banana", "zhao-5x5", "pendulum", "sa-lab", "qlearning", "x".repeat(5000), "{", "#gamma=2&seed=-1",
+			[], {}, [1, 2], {a: 1}, true, false, () => 1];
+		const names = Object.keys(b).filter((k) => typeof b[k] === "function" && !["status", "lessons", "worldFile", "takeFile"].includes(k));
+		let calls = 0;
+		for (let i = 0; i < 600; i++) {
+			const name = names[Math.floor(rnd() * names.length)];
+			const args = [];
+			for (let n = Math.floor(rnd() * 3); n > 0; n--) args.push(values[Math.floor(rnd() * values.length)]);
+			if (name === "load" && rnd() < 0.9) continue; // a world file seldom: each rebuilds the run
+			b[name](...args);
+			calls++;
+		}
+		return calls;
+	})()`
+	calls := evalJS[float64](t, ctx, js)
+	s2 := waitFor(t, ctx, "frames after the fuzzing", func(x status) bool { return x.Frame > s.Frame+20 })
+	if s2.NoticeSeq <= s.NoticeSeq {
+		t.Errorf("%v calls with wrong arguments and no notice", calls)
+	}
+	call(t, ctx, `world("zhao-5x5")`)
+	call(t, ctx, `algorithm("vi")`)
+	call(t, ctx, `speed(0)`)
+	call(t, ctx, `play()`)
+	waitFor(t, ctx, "the game to work again", func(x status) bool { return x.World == "zhao-5x5" && x.Algorithm == "vi" && x.Converged })
+	for _, p := range *problems {
+		t.Errorf("the page logged: %s", p)
+	}
+}
