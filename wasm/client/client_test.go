@@ -389,3 +389,15 @@ func TestTrajectoriesExport(t *testing.T) {
 		t.Fatalf("%s: %d records, %v", f.Name, n, err)
 	}
 }
+
+// A run that ends (value iteration converging at its own pace) sends the
+// snapshot that says so, before its host waits for the next message: the
+// page once waited for it in vain and reported the host as silent.
+func TestConvergenceIsSent(t *testing.T) {
+	c := newClient(t)
+	c.Send(proto.Command{Op: proto.OpSet, Key: "gamma", Value: 0.5}, proto.Command{Op: proto.OpSpeed, Value: 40})
+	poll(t, c, "convergence", func() bool { r, _ := c.Selected(); return r.Snap.Progress.Converged })
+	if r, _ := c.Selected(); r.Failed != "" || r.Snap.Busy {
+		t.Fatalf("converged: failed %q, busy %v", r.Failed, r.Snap.Busy)
+	}
+}

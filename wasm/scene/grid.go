@@ -18,6 +18,14 @@ import (
 const (
 	minNumberPx = 11 // v(s) in a cell
 	minQPx      = 9  // q(s,a) in a triangle
+	// Below these cell sizes (in pixels) the picture is drawn from cached
+	// images and plain shapes instead of per-cell geometry, so that drawing
+	// a large world costs about as much as its pixels: q-values become a
+	// 3×3 pixel block per cell, hatching a tint; arrows and grid lines go.
+	minTrianglePx = 16
+	minHatchPx    = 10
+	minArrowPx    = 10
+	minLinePx     = 6
 )
 
 // Grid draws a grid world: the value heatmap (or visit counts), the
@@ -34,6 +42,8 @@ type Grid struct {
 
 	heat   *ebiten.Image
 	pix    []byte
+	qimg   *ebiten.Image // small cells' q-values, 3×3 pixels a cell
+	qpix   []byte
 	fills  draw.Mesh // per-vertex colours, no anti-aliasing
 	marks  draw.Mesh // hatches, walls, cliffs, grid lines, markers
 	arrows draw.Mesh
@@ -296,6 +306,10 @@ func best(g *proto.Grid, q []float64, st int) int {
 // centre square for stay, and outlines the best.
 func (v *Grid) drawQ(screen *ebiten.Image, ox, oy, cs float64) {
 	g := v.g
+	if cs < minTrianglePx {
+		v.drawQImage(screen, ox, oy, cs)
+		return
+	}
 	f, m := &v.fills, &v.marks
 	c := float32(cs)
 	inner := float32(stayHalf)
@@ -350,6 +364,51 @@ func (v *Grid) drawQ(screen *ebiten.Image, ox, oy, cs float64) {
 	m.Flush(screen, true)
 }
 
+// drawQImage draws q-values of small cells as a 3×3 block of pixels each:
+// the up, right, down and left actions at the edges' middles, stay (or the
+// best value) at the centre, the corners the cell's best.
+func (v *Grid) drawQImage(screen *ebiten.Image, ox, oy, cs float64) {
+	g := v.g
+	W, H := 3*g.Cols, 3*g.Rows
+	if v.qimg == nil || v.qimg.Bounds().Dx() != W || v.qimg.Bounds().Dy() != H {
+		if v.qimg != nil {
+			v.qimg.Deallocate()
+		}
+		v.qimg = ebiten.NewImage(W, H)
+		v.qpix = make([]byte, 4*W*H)
+	}
+	q := v.show.pairs
+	set := func(x, y int, c [3]uint8) {
+		o := 4 * (y*W + x)
+		v.qpix[o], v.qpix[o+1], v.qpix[o+2], v.qpix[o+3] = c[0], c[1], c[2], 255
+	}
+	// Where each action sits in the block: up, right, down, left, stay.
+	at := [5][2]int{{1, 0}, {2, 1}, {1, 2}, {0, 1}, {1, 1}}
+	for i, st := range g.State {
+		x0, y0 := 3*(i%g.Cols), 3*(i/g.Cols)
+		if st < 0 {
+			for k := 0; k < 9; k++ {
+				set(x0+k%3, y0+k/3, zero8)
+			}
+			continue
+		}
+		b := best(g, q, int(st))
+		bc, _ := v.color(q[int(st)*g.A+b])
+		for k := 0; k < 9; k++ {
+			set(x0+k%3, y0+k/3, bc)
+		}
+		for a := 0; a < g.A && a < 5; a++ {
+			c, _ := v.color(q[int(st)*g.A+a])
+			set(x0+at[a][0], y0+at[a][1], c)
+		}
+	}
+	v.qimg.WritePixels(v.qpix)
+	op := ebiten.DrawImageOptions{}
+	op.GeoM.Scale(cs/3, cs/3)
+	op.GeoM.Translate(ox, oy)
+	screen.DrawImage(v.qimg, &op)
+}
+
 // drawMarks draws what tells cells apart by shape: hatched forbidden cells,
 // solid walls, jagged cliffs, the target's rings, the start's flag, a grey
 // wash over states no policy reaches from the start, and the grid lines.
@@ -366,6 +425,10 @@ func (v *Grid) drawMarks(screen *ebiten.Image, ox, oy, cs float64) {
 		}
 		switch k {
 		case 'F':
+			if cs < minHatchPx {
+				m.Rect(x, y, c, c, forbiddenTint)
+				break
+			}
 			// Diagonal hatching, clipped to the cell.
 			const n = 6
 			step := c / n
@@ -401,8 +464,16 @@ func (v *Grid) drawMarks(screen *ebiten.Image, ox, oy, cs float64) {
 			m.Tri(px, py, px+c*0.18, py+c*0.07, px, py+c*0.14, draw.Start)
 		}
 	}
-	// Grid lines.
+	// Grid lines, where cells are large enough to need them.
 	gw, gh := c*float32(g.Cols), c*float32(g.Rows)
+	if cs < minLinePx {
+		m.Line(float32(ox), float32(oy), float32(ox)+gw, float32(oy), lw, draw.GridLine)
+		m.Line(float32(ox)+gw, float32(oy), float32(ox)+gw, float32(oy)+gh, lw, draw.GridLine)
+		m.Line(float32(ox)+gw, float32(oy)+gh, float32(ox), float32(oy)+gh, lw, draw.GridLine)
+		m.Line(float32(ox), float32(oy)+gh, float32(ox), float32(oy), lw, draw.GridLine)
+		m.Flush(screen, true)
+		return
+	}
 	for r := 0; r <= g.Rows; r++ {
 		m.Room(screen, 4, true)
 		yy := float32(oy) + float32(r)*c
@@ -415,6 +486,9 @@ func (v *Grid) drawMarks(screen *ebiten.Image, ox, oy, cs float64) {
 	}
 	m.Flush(screen, true)
 }
+
+// forbiddenTint marks forbidden cells too small to hatch.
+var forbiddenTint = color.RGBA{0x55, 0x55, 0x55, 0x60}
 
 // pairB draws the second trajectory of a pair (the first is draw.Trail).
 var pairB = color.RGBA{0xe0, 0x61, 0x01, 0xb0}
@@ -431,6 +505,9 @@ var arrowDir = [4][2]float32{{0, -1}, {1, 0}, {0, 1}, {-1, 0}}
 // that tied actions read as distinct arrows rather than one blot.
 func (v *Grid) drawPolicy(screen *ebiten.Image, ox, oy, cs float64) {
 	g := v.g
+	if cs < minArrowPx {
+		return // unreadable: the inspector has π(a|s)
+	}
 	m := &v.arrows
 	c := float32(cs)
 	// With numbers shown, the number sits in the top part of the cell and
