@@ -76,7 +76,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "bellman: unknown command %q (commands: %s)\n", args[0], strings.Join(commandNames(), ", "))
 		return 2
 	}
-	if err := cmd.run(args[1:], stdout); err != nil {
+	run := cmd.run
+	if args[0] == "train" && hasFlag(args[1:], "seeds") {
+		run = runTrainSeeds // the same run once per seed, in goroutines
+	}
+	if err := run(args[1:], stdout); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
