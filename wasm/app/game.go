@@ -41,6 +41,7 @@ type Game struct {
 
 	world, sceneName string // of the last snapshot drawn: a new one resets the view
 	pendingCompare   *client.Compare
+	comparedLesson   string // the lesson whose comparison was started
 	wantPNG          bool   // the page asked for the canvas as a PNG
 	lastPaint        [2]int // the cell painted last this frame
 	lastKind         byte
@@ -118,6 +119,7 @@ func (g *Game) Update() error {
 	g.client.FlushPaint() // a drag's cells, as one new world
 	g.lastPaint = [2]int{-1, -1}
 	g.client.Poll()
+	g.lessonCompare()
 	if g.pendingCompare != nil {
 		if r, ok := g.client.Selected(); ok && r.Synced() {
 			if err := g.client.StartCompare(*g.pendingCompare); err != nil {
@@ -333,4 +335,29 @@ func (g *Game) offerPNG(screen *ebiten.Image, s *proto.Snapshot) {
 	}
 	name := fmt.Sprintf("bellman-%s-%s-step%d.png", s.World, s.Algorithm, s.Progress.Steps)
 	g.client.SetFile(proto.File{Name: name, Type: "image/png", Data: buf.Bytes()})
+}
+
+// lessonCompare starts a lesson's comparison once the lesson is on screen
+// (once per lesson picked: ending the comparison keeps it ended).
+func (g *Game) lessonCompare() {
+	r, ok := g.client.Selected()
+	if !ok || !r.Synced() {
+		return
+	}
+	key := r.Snap.Lesson
+	if key == g.comparedLesson {
+		return
+	}
+	g.comparedLesson = key
+	l := g.client.Lesson(key)
+	if l == nil || l.Compare == "" || g.client.Comparing() != nil {
+		return
+	}
+	cmp, err := client.ParseCompare(l.Compare)
+	if err == nil {
+		err = g.client.StartCompare(cmp)
+	}
+	if err != nil {
+		g.client.Say("error: lesson "+key+": "+err.Error(), true)
+	}
 }

@@ -201,6 +201,9 @@ func (c *Client) worldFileID(text string) int {
 	return c.fileID
 }
 
+// Lesson returns the catalog's lesson of key, or nil.
+func (c *Client) Lesson(key string) *proto.Lesson { return c.lesson(key) }
+
 func (c *Client) lesson(key string) *proto.Lesson {
 	if key == "" || c.catalog == nil {
 		return nil

@@ -574,20 +574,43 @@ function fillCompareKeys(s) {
   const sel = $("cmp-key");
   const keep = sel.value;
   sel.textContent = "";
-  sel.add(new Option("— seeds only —", ""));
-  for (const p of s.params) if (p.key !== "seed" && p.kind !== "choice") sel.add(new Option(p.label, p.key));
+  sel.add(new Option("— nothing —", ""));
+  for (const p of s.params) if (p.key !== "seed") sel.add(new Option(p.label, p.key));
   if ([...sel.options].some((o) => o.value === keep)) sel.value = keep;
+  const algo = $("cmp-algo");
+  const keepA = algo.value;
+  algo.textContent = "";
+  algo.add(new Option("— the same —", ""));
+  for (const g of s.algorithmGroups || []) for (const it of g.items) if (it.key !== s.algorithm) algo.add(new Option(it.label, it.key));
+  if ([...algo.options].some((o) => o.value === keepA)) algo.value = keepA;
+  showCompareValue();
 }
+// A choice parameter is changed through a menu of its choices.
+function showCompareValue() {
+  const p = status && status.params.find((x) => x.key === $("cmp-key").value);
+  const choice = !!p && p.kind === "choice";
+  $("cmp-value").hidden = choice;
+  $("cmp-choice").hidden = !choice;
+  if (choice) {
+    const c = $("cmp-choice");
+    c.textContent = "";
+    p.choices.forEach((name, i) => c.add(new Option(name, String(i))));
+  }
+}
+$("cmp-key").addEventListener("change", showCompareValue);
 $("cmp-start").addEventListener("click", (e) => {
   const n = Math.max(1, Math.min(8, Math.round(Number($("cmp-seeds").value) || 2)));
   const q = new URLSearchParams();
   q.set("seeds", n === 1 ? "1" : `1-${n}`);
   const key = $("cmp-key").value;
   if (key) {
-    const v = Number($("cmp-value").value);
-    if ($("cmp-value").value.trim() === "" || isNaN(v)) { local(`error: setup B needs a number for ${key}`); return; }
+    const choice = !$("cmp-choice").hidden;
+    const text = choice ? $("cmp-choice").value : $("cmp-value").value;
+    const v = Number(text);
+    if (text.trim() === "" || isNaN(v)) { local(`error: setup B needs a number for ${key}`); return; }
     q.set("b." + key, String(v));
   }
+  if ($("cmp-algo").value) q.set("b.algorithm", $("cmp-algo").value);
   const stop = Number($("cmp-stop").value);
   if (stop > 0) q.set("stop", String(Math.round(stop)));
   call("compare", q.toString());
