@@ -1039,7 +1039,9 @@ const MOVES = {ArrowUp: 0, ArrowRight: 1, ArrowDown: 2, ArrowLeft: 3, ".": 4};
 // Motion for those who asked for less: the agent jumps between cells.
 const reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)");
 let motionSent = null; // what the game was told
-window.addEventListener("hashchange", () => { call("address", location.hash); });
+// An address edited by hand: the event's, not location.hash, which the page
+// may have rewritten since.
+window.addEventListener("hashchange", (e) => { call("address", new URL(e.newURL).hash); });
 // Keys pressed while the canvas has the focus: the game takes space, s and
 // r itself; the page's own (p, ?, l, arrows, Esc) come here.
 frame.addEventListener("load", () => {
