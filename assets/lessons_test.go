@@ -7,12 +7,12 @@ import (
 	"testing"
 
 	"bellman/assets"
-	"bellman/wasm/client"
 	"bellman/sim/agent"
 	"bellman/sim/grid"
 	"bellman/sim/proto"
 	"bellman/sim/salab"
 	"bellman/sim/session"
+	"bellman/wasm/client"
 )
 
 // labWorld is the lab's key in the world picker (wasm/app's labKey).
