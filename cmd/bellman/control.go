@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -136,13 +135,10 @@ func newControlRun(env, agent string, seed uint64, sets []string) (*controlRun, 
 	return &controlRun{env: env, algo: algo, seed: seed, values: vals, cfg: cfg, tr: tr}, nil
 }
 
-// controlEpisode is one row of train --env: an episode as it ended.
-type controlEpisode struct {
-	Episode int     `json:"episode"`
-	Steps   int     `json:"steps"`  // steps of the run when it ended
-	Return  float64 `json:"return"` // sum of its rewards
-	Length  int     `json:"length"` // its steps
-}
+// controlColumns are the columns of train --env's rows: an episode as it
+// ended, steps the run's step count then, return the sum of its rewards,
+// length its steps.
+var controlColumns = []column{{"episode", true}, {"steps", true}, {"return", false}, {"length", true}}
 
 // runTrainEnv is "bellman train --env NAME --agent ddpg|td3 ...": it trains
 // a DDPG or TD3 agent and writes one CSV row (or JSON object) per finished
@@ -166,57 +162,48 @@ func runTrainEnv(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	out := bufio.NewWriter(stdout)
-	if *asJSON {
-		head, _ := json.Marshal(struct {
-			Env      string       `json:"env"`
-			Agent    string       `json:"agent"`
-			Seed     uint64       `json:"seed"`
-			Steps    int          `json:"steps"`
-			Settings param.Values `json:"settings"`
-		}{run.env, run.algo.String(), run.seed, *steps, run.values})
-		fmt.Fprintf(out, "%s,\"episodes\":[", head[:len(head)-1])
-	} else {
-		fmt.Fprintln(out, "episode,steps,return,length")
+	head := struct {
+		Env      string       `json:"env"`
+		Agent    string       `json:"agent"`
+		Seed     uint64       `json:"seed"`
+		Steps    int          `json:"steps"`
+		Settings param.Values `json:"settings"`
+	}{run.env, run.algo.String(), run.seed, *steps, run.values}
+	out, err := newRows(stdout, *asJSON, controlColumns, head)
+	if err != nil {
+		return err
 	}
 	tr := run.tr
-	var returns []float64
+	var last10 [10]float64 // returns of the last 10 episodes, a ring
 	for tr.Steps() < *steps {
-		if !tr.Step().EpisodeDone {
+		res := tr.Step()
+		if d := controlDivergence(tr, res); d != nil {
+			return out.Fail(d)
+		}
+		if !res.EpisodeDone {
 			continue
 		}
 		e := tr.Last()
-		row := controlEpisode{e.Index, e.Steps, e.Return, e.Length}
-		if *asJSON {
-			b, _ := json.Marshal(row)
-			if len(returns) > 0 {
-				out.WriteByte(',')
-			}
-			out.Write(b)
-		} else {
-			fmt.Fprintf(out, "%d,%d,%s,%d\n", row.Episode, row.Steps, param.Format(row.Return), row.Length)
+		if err := out.Write(float64(e.Index), float64(e.Steps), e.Return, float64(e.Length)); err != nil {
+			return out.Fail(rowDivergence(err, e.Steps, e.Index))
 		}
-		returns = append(returns, e.Return)
+		last10[(e.Index-1)%10] = e.Return
 	}
-	if *asJSON {
-		final := struct {
-			Steps    int      `json:"steps"`
-			Episodes int      `json:"episodes"`              // finished
-			Updates  int      `json:"updates"`               // gradient updates
-			Last10   *float64 `json:"mean_last10,omitempty"` // mean return of the last 10 episodes
-		}{tr.Steps(), len(returns), tr.Agent().Updates(), nil}
-		if n := len(returns); n >= 10 {
-			m := 0.0
-			for _, r := range returns[n-10:] {
-				m += r
-			}
-			m /= 10
-			final.Last10 = &m
+	final := struct {
+		Steps    int      `json:"steps"`
+		Episodes int      `json:"episodes"`              // finished
+		Updates  int      `json:"updates"`               // gradient updates
+		Last10   *float64 `json:"mean_last10,omitempty"` // mean return of the last 10 episodes
+	}{tr.Steps(), out.Rows(), tr.Agent().Updates(), nil}
+	if n := out.Rows(); n >= 10 {
+		m := 0.0
+		for k := range 10 { // oldest first
+			m += last10[(n+k)%10]
 		}
-		b, _ := json.Marshal(final)
-		fmt.Fprintf(out, "],\"final\":%s}\n", b)
+		m /= 10
+		final.Last10 = &m
 	}
-	return out.Flush()
+	return out.Close(final)
 }
 
 // ddpgBench is the JSON line bench ddpg prints.

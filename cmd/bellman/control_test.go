@@ -63,8 +63,11 @@ func TestTrainEnvJSON(t *testing.T) {
 		Seed       uint64
 		Steps      int
 		Settings   param.Values
-		Episodes   []controlEpisode
-		Final      struct{ Steps, Episodes, Updates int }
+		Episodes   []struct {
+			Episode, Steps, Length int
+			Return                 float64
+		}
+		Final struct{ Steps, Episodes, Updates int }
 	}
 	out := trainEnv(t, append(args, "--json")...)
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
