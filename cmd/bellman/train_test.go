@@ -113,7 +113,7 @@ func TestTrainJSON(t *testing.T) {
 			Episode, Steps, Length               int
 			Return, Optimal, Gap, Error, Epsilon float64
 		} `json:"episodes"`
-		Final    struct {
+		Final struct {
 			Steps    int     `json:"steps"`
 			Episodes int     `json:"episodes"`
 			Optimal  float64 `json:"optimal"`
