@@ -46,9 +46,14 @@ var commands = map[string]command{
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
+// progress is where a long command reports how it is getting on: run's
+// stderr.
+var progress io.Writer = io.Discard
+
 // run executes one command line and returns the exit code. Every error is
 // one line on stderr.
 func run(args []string, stdout, stderr io.Writer) int {
+	progress = stderr
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stdout)
 		if len(args) == 0 {

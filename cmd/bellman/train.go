@@ -49,7 +49,7 @@ func newLearn(worldName, agentName string, seed uint64, sets []string) (*session
 	if s, ok := sc.Find(session.KeySeed); ok && float64(seed) > s.Max {
 		// The session's values are float64 and its seed is capped, as on
 		// the page: refuse rather than clamp to another run.
-		return nil, fmt.Errorf("--seed %d is above %s, the largest seed of a learning session (as on the page)", seed, param.Format(s.Max))
+		return nil, fmt.Errorf("--seed %d is above %.0f, the largest seed of a learning session (as on the page)", seed, s.Max)
 	}
 	vals := param.Values{}
 	for _, s := range sets {
