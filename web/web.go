@@ -3,12 +3,15 @@
 package web
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
 	"embed"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -28,7 +31,13 @@ var static embed.FS
 // Build writes the whole page into dir: the static files, wasm_exec.js from
 // the Go installation, bellman.wasm built from module root (the folder
 // holding go.mod) and its gzip copy. It needs only Go.
-func Build(root, dir string) error {
+func Build(root, dir string) error { return BuildProgress(root, dir, nil, 0) }
+
+// BuildProgress is Build that, while the WebAssembly compiles, writes a
+// line to progress every interval: the seconds so far, the packages
+// compiled and the last one (a cold build cache takes minutes; a warm one
+// prints nothing). A nil progress prints nothing.
+func BuildProgress(root, dir string, progress io.Writer, interval time.Duration) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -63,13 +72,82 @@ func Build(root, dir string) error {
 		return err
 	}
 	out := filepath.Join(dir, "bellman.wasm")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, "./wasm")
+	cmd := exec.Command("go", "build", "-v", "-trimpath", "-ldflags=-s -w", "-o", out, "./wasm")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("building the WebAssembly: %v\n%s", err, msg)
+	if err := runReporting(cmd, progress, interval, "compiling the WebAssembly"); err != nil {
+		return fmt.Errorf("building the WebAssembly: %v", err)
 	}
 	return compress(out)
+}
+
+// runReporting runs cmd, a "go build -v", and every interval writes to
+// progress what it has compiled so far. Its output other than package
+// names (compiler errors) comes back in the error.
+func runReporting(cmd *exec.Cmd, progress io.Writer, interval time.Duration, doing string) error {
+	pr, pw := io.Pipe()
+	cmd.Stdout, cmd.Stderr = pw, pw
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { err := cmd.Wait(); pw.Close(); done <- err }()
+
+	var mu sync.Mutex
+	packages, last := 0, ""
+	var msg strings.Builder
+	lines := make(chan struct{})
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(pr)
+		sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+		for sc.Scan() {
+			line := sc.Text()
+			mu.Lock()
+			if isPackagePath(line) {
+				packages, last = packages+1, line
+			} else {
+				msg.WriteString(line + "\n")
+			}
+			mu.Unlock()
+		}
+		io.Copy(io.Discard, pr) // a line too long for the scanner: keep the pipe flowing
+	}()
+	start := time.Now()
+	var tick <-chan time.Time
+	if progress != nil && interval > 0 {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case <-tick:
+			mu.Lock()
+			fmt.Fprintf(progress, "  still %s: %.0f s, %d packages so far (last %s)\n", doing, time.Since(start).Seconds(), packages, last)
+			mu.Unlock()
+		case err := <-done:
+			<-lines
+			if err != nil {
+				return fmt.Errorf("%v\n%s", err, strings.TrimSpace(msg.String()))
+			}
+			return nil
+		}
+	}
+}
+
+// isPackagePath reports whether a line of "go build -v" names a package
+// (an import path) rather than being a message.
+func isPackagePath(line string) bool {
+	if line == "" || strings.HasPrefix(line, "#") {
+		return false
+	}
+	for _, r := range line {
+		if !(r == '/' || r == '.' || r == '-' || r == '_' || r == '~' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // compress writes path.gz beside path.
@@ -87,31 +165,142 @@ func compress(p string) error {
 	return os.WriteFile(p+".gz", buf.Bytes(), 0o644)
 }
 
+// Timeouts of the dev server. A request's headers must arrive within 10 s
+// and the whole request within 30 s; a response (the .wasm is some MB) is
+// written within 2 minutes; a keep-alive connection idle for 30 s is closed.
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = 30 * time.Second
+	WriteTimeout      = 2 * time.Minute
+	IdleTimeout       = 30 * time.Second
+)
+
+// Server returns an http.Server for h with the dev server's timeouts and
+// request headers of at most 64 KiB.
+func Server(h http.Handler) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: ReadHeaderTimeout, ReadTimeout: ReadTimeout,
+		WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout, MaxHeaderBytes: 64 << 10}
+}
+
+// cspBase is the Content-Security-Policy of every response, before the
+// hashes of an HTML page's inline scripts and styles: the page's own
+// scripts, Go's wasm_exec.js and WebAssembly compiled from them
+// ('wasm-unsafe-eval', which WebAssembly.instantiate needs, and no eval of
+// JavaScript), Web Workers from the page's own scripts, fetches (the
+// .wasm) and frames (game.html) from the same origin, images from the
+// same origin and data: URLs (the empty favicon "data:,"), and nothing
+// else: no plugins, no other origins, no <base>, no forms, and framing
+// only by the page itself. Scripts and styles inline in an HTML page are
+// allowed by their SHA-256 alone (see inlineHashes).
+var cspBase = []string{
+	"default-src 'none'",
+	"script-src 'self' 'wasm-unsafe-eval'",
+	"style-src 'self'",
+	"worker-src 'self'",
+	"connect-src 'self'",
+	"img-src 'self' data:",
+	"frame-src 'self'",
+	"frame-ancestors 'self'",
+	"base-uri 'none'",
+	"form-action 'none'",
+}
+
+// csp returns the policy for a response: for an HTML page, with the hashes
+// of its inline scripts and styles.
+func csp(page []byte) string {
+	scripts, styles := inlineHashes(page)
+	parts := append([]string(nil), cspBase...)
+	for i, p := range parts {
+		switch {
+		case strings.HasPrefix(p, "script-src ") && len(scripts) > 0:
+			parts[i] += " " + strings.Join(scripts, " ")
+		case strings.HasPrefix(p, "style-src ") && len(styles) > 0:
+			parts[i] += " " + strings.Join(styles, " ")
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// inlineHashes returns the CSP sources ('sha256-…') of the inline
+// <script> elements (those without src) and <style> elements of an HTML
+// page: the SHA-256 of each element's text, as browsers hash it.
+func inlineHashes(page []byte) (scripts, styles []string) {
+	lower := bytes.ToLower(page) // tag names are case-insensitive; offsets stay the same for ASCII
+	for _, tag := range []string{"script", "style"} {
+		open, end := []byte("<"+tag), []byte("</"+tag)
+		for at := 0; ; {
+			i := bytes.Index(lower[at:], open)
+			if i < 0 {
+				break
+			}
+			i += at
+			gt := bytes.IndexByte(lower[i:], '>')
+			if gt < 0 {
+				break
+			}
+			attrs := lower[i+len(open) : i+gt]
+			start := i + gt + 1
+			j := bytes.Index(lower[start:], end)
+			if j < 0 {
+				break
+			}
+			at = start + j
+			if len(attrs) > 0 && attrs[0] != ' ' && attrs[0] != '\t' && attrs[0] != '\n' {
+				continue // another tag, such as <scripts>
+			}
+			if tag == "script" && bytes.Contains(attrs, []byte("src=")) {
+				continue
+			}
+			sum := sha256.Sum256(page[start:at])
+			src := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+			if tag == "script" {
+				scripts = append(scripts, src)
+			} else {
+				styles = append(styles, src)
+			}
+		}
+	}
+	return scripts, styles
+}
+
 // Handler serves the files of dir. A request for x is answered with x.gz
 // when the client accepts gzip and that file exists. Every response can be
 // revalidated: an ETag from the content and Cache-Control: no-cache, so a
-// rebuilt page is never stale and an unchanged one costs a 304.
+// rebuilt page is never stale and an unchanged one costs a 304. Every
+// response carries a Content-Security-Policy (cspBase, with an HTML page's
+// inline hashes), X-Content-Type-Options: nosniff and Referrer-Policy:
+// no-referrer; methods other than GET and HEAD get 405 with an Allow
+// header.
 func Handler(dir string) http.Handler {
+	type meta struct{ etag, csp string }
 	var mu sync.Mutex
-	etags := map[string]string{} // path + modtime → etag
-	etag := func(p string, info os.FileInfo) string {
+	metas := map[string]meta{} // path + modtime → its ETag and policy
+	describe := func(p string, info os.FileInfo) meta {
 		key := p + info.ModTime().String()
 		mu.Lock()
 		defer mu.Unlock()
-		if e, ok := etags[key]; ok {
-			return e
+		if m, ok := metas[key]; ok {
+			return m
 		}
 		data, err := os.ReadFile(p)
 		if err != nil {
-			return ""
+			return meta{csp: csp(nil)}
 		}
 		sum := sha256.Sum256(data)
-		e := `"` + hex.EncodeToString(sum[:8]) + `"`
-		etags[key] = e
-		return e
+		m := meta{etag: `"` + hex.EncodeToString(sum[:8]) + `"`, csp: csp(nil)}
+		if strings.HasSuffix(p, ".html") {
+			m.csp = csp(data)
+		}
+		metas[key] = m
+		return m
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp(nil))
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			h.Set("Allow", "GET, HEAD")
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
@@ -154,8 +343,17 @@ func Handler(dir string) http.Handler {
 			w.Header().Set("Content-Type", ctype)
 		}
 		w.Header().Set("Cache-Control", "no-cache")
-		if e := etag(served, info); e != "" {
-			w.Header().Set("ETag", e)
+		m := describe(served, info)
+		if served != file && strings.HasSuffix(file, ".html") {
+			// The policy hashes the page as written: the plain file's.
+			m.csp = csp(nil)
+			if plain, err := os.Stat(file); err == nil {
+				m.csp = describe(file, plain).csp
+			}
+		}
+		h.Set("Content-Security-Policy", m.csp)
+		if m.etag != "" {
+			w.Header().Set("ETag", m.etag)
 		}
 		http.ServeContent(w, r, name, info.ModTime().Truncate(time.Second), f)
 	})

@@ -499,13 +499,26 @@ func (g *Game) publish() {
 	if s.Diverged != "" && !g.diverged {
 		// Stop where it happened, so the numbers stay on screen.
 		g.diverged, g.playing = true, false
-		g.say("error: diverged: " + s.Diverged + "; lower the step size or learning rate, then reset")
+		g.say("error: diverged: " + s.Diverged + "; " + divergenceAdvice(g.scene))
 		s.Notice, s.NoticeSeq, s.Playing = g.notice, g.noticeSeq, false
 	}
 	if s.Diverged == "" {
 		g.diverged = false
 	}
 	g.bridge.publish(s)
+}
+
+// divergenceAdvice says what to change when a scene's numbers stop being
+// finite. Planning has no step size: its values overflow only when the
+// rewards are too large for γ.
+func divergenceAdvice(sc Scene) string {
+	switch sc.(type) {
+	case *dpScene:
+		return "the rewards are too large for γ (|v| reaches max |r|/(1−γ)): make them smaller or lower γ, then reset"
+	case *controlScene:
+		return "lower the learning rates (actor.lr, critic.lr), then reset"
+	}
+	return "lower the step size α (or λ), then reset"
 }
 
 // Draw draws the scene from its snapshot.
