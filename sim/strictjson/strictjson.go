@@ -79,7 +79,7 @@ func CheckKeys(data []byte) error {
 				if stack[top].keys[k] {
 					where := ""
 					if n := stack[top].name; n != "" {
-						where = fmt.Sprintf(" in %q", n)
+						where = " in " + Short(n)
 					}
 					return fmt.Errorf("key %s appears twice%s", Short(t), where)
 				}
@@ -119,15 +119,15 @@ func Message(err error) string {
 		return fmt.Sprintf("bad JSON at byte %d: %v", syn.Offset, syn)
 	case errors.As(err, &typ):
 		if typ.Field == "" {
-			return fmt.Sprintf("should be %s, not a JSON %s", typ.Type, typ.Value)
+			return fmt.Sprintf("should be %s, not a JSON %s", typ.Type, cut(typ.Value))
 		}
-		return fmt.Sprintf("field %q should be %s, not a JSON %s", typ.Field, typ.Type, typ.Value)
+		return fmt.Sprintf("field %s should be %s, not a JSON %s", Short(typ.Field), typ.Type, cut(typ.Value))
 	case errors.Is(err, io.EOF):
 		return "empty file"
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "the JSON ends early"
 	}
-	return strings.ReplaceAll(strings.TrimPrefix(err.Error(), "json: "), "\n", " ")
+	return cut(strings.ReplaceAll(strings.TrimPrefix(err.Error(), "json: "), "\n", " "))
 }
 
 // Bytes writes a size limit for a message: "1 MiB (1048576 bytes)".
@@ -148,11 +148,26 @@ func Short(s string) string {
 	if len(s) <= max {
 		return fmt.Sprintf("%q", s)
 	}
-	cut := max
-	for cut > 0 && !isStart(s[cut]) {
-		cut--
+	return fmt.Sprintf("%q… (%d bytes)", s[:boundary(s, max)], len(s))
+}
+
+// cut shortens an error's text that may quote the input (a number of
+// 3,000 digits) to 200 bytes.
+func cut(s string) string {
+	const max = 200
+	if len(s) <= max {
+		return s
 	}
-	return fmt.Sprintf("%q… (%d bytes)", s[:cut], len(s))
+	return fmt.Sprintf("%s… (%d bytes)", s[:boundary(s, max)], len(s))
+}
+
+// boundary returns the largest n ≤ max at which s can be cut between
+// characters.
+func boundary(s string, max int) int {
+	for max > 0 && !isStart(s[max]) {
+		max--
+	}
+	return max
 }
 
 // isStart reports whether b begins a UTF-8 sequence.
