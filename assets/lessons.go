@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"bellman/sim/host"
+	"bellman/sim/proto"
 	"bellman/sim/strictjson"
 )
 
@@ -16,18 +18,14 @@ const MaxLessonsFileBytes = 1 << 20
 var lessonsFile []byte
 
 // Lesson is a ready-made setup for a class: a world, an algorithm, the
-// parameters that differ from their defaults, and what to watch for.
-type Lesson struct {
-	Key       string             `json:"key"`              // its name in the address and the CLI
-	Title     string             `json:"title"`            // its name in the menu
-	Source    string             `json:"source"`           // where the books treat it
-	World     string             `json:"world"`            // a built-in world, a control task or the lab
-	Algorithm string             `json:"algorithm"`        // as in the page's algorithm picker
-	Params    map[string]float64 `json:"params,omitempty"` // schema keys that differ from their defaults
-	Layers    map[string]bool    `json:"layers,omitempty"` // grid layers switched on or off
-	Speed     float64            `json:"speed"`            // steps a second; 0 as fast as the frame allows
-	Watch     string             `json:"watch"`            // what to look for, for the class
-}
+// parameters that differ from their defaults, and what to watch for. The
+// type is the page protocol's, so hosts serve lessons as they are. In
+// lessons.json, "speed" is steps (planning lessons: sweeps) a second, 0
+// for as fast as possible; "ramp", if set, the speed a lesson opens at,
+// from which it rises geometrically to "speed" over proto.RampSeconds
+// (10 s): see Lesson.SpeedAt and Lesson.StepsWithin. Each lesson's speed
+// is chosen so that its point shows within about 20 seconds.
+type Lesson = proto.Lesson
 
 // Lessons returns the built-in lessons in the order a course meets them.
 func Lessons() []Lesson {
@@ -82,3 +80,15 @@ func LessonByKey(key string) (Lesson, error) {
 
 // LessonsFile returns the lessons' file as embedded.
 func LessonsFile() []byte { return append([]byte(nil), lessonsFile...) }
+
+// Library returns the built-in worlds (the default first) and lessons, as
+// a host serves them.
+func Library() host.Library {
+	names := []string{DefaultWorld}
+	for _, n := range WorldNames() {
+		if n != DefaultWorld {
+			names = append(names, n)
+		}
+	}
+	return host.Library{World: World, WorldNames: names, Lessons: Lessons()}
+}

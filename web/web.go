@@ -10,6 +10,7 @@ import (
 	"embed"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -29,8 +30,10 @@ import (
 var static embed.FS
 
 // Build writes the whole page into dir: the static files, wasm_exec.js from
-// the Go installation, bellman.wasm built from module root (the folder
-// holding go.mod) and its gzip copy. It needs only Go.
+// the Go installation, and the two WebAssembly modules built from module
+// root (the folder holding go.mod) with their gzip copies: bellman.wasm,
+// the game that draws, and worker.wasm, the session host each Web Worker
+// runs. It needs only Go.
 func Build(root, dir string) error { return BuildProgress(root, dir, nil, 0) }
 
 // BuildProgress is Build that, while the WebAssembly compiles, writes a
@@ -71,20 +74,42 @@ func BuildProgress(root, dir string, progress io.Writer, interval time.Duration)
 	if err := os.WriteFile(filepath.Join(dir, "wasm_exec.js"), wasmExec, 0o644); err != nil {
 		return err
 	}
-	out := filepath.Join(dir, "bellman.wasm")
-	cmd := exec.Command("go", "build", "-v", "-trimpath", "-ldflags=-s -w", "-o", out, "./wasm")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if err := runReporting(cmd, progress, interval, "compiling the WebAssembly"); err != nil {
-		return fmt.Errorf("building the WebAssembly: %v", err)
+	// The game (drawing) and the worker (sessions) build side by side.
+	rep := &reporter{seen: map[string]bool{}}
+	defer rep.every(progress, interval, "compiling the WebAssembly")()
+	mods := []struct{ out, pkg string }{{"bellman.wasm", "./wasm"}, {"worker.wasm", "./wasm/worker"}}
+	errs := make([]error, len(mods))
+	var wg sync.WaitGroup
+	for i, m := range mods {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out := filepath.Join(dir, m.out)
+			cmd := exec.Command("go", "build", "-v", "-trimpath", "-ldflags=-s -w", "-o", out, m.pkg)
+			cmd.Dir = root
+			cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+			if err := rep.run(cmd); err != nil {
+				errs[i] = fmt.Errorf("building %s: %v", m.out, err)
+				return
+			}
+			errs[i] = compress(out)
+		}()
 	}
-	return compress(out)
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
-// runReporting runs cmd, a "go build -v", and every interval writes to
-// progress what it has compiled so far. Its output other than package
-// names (compiler errors) comes back in the error.
-func runReporting(cmd *exec.Cmd, progress io.Writer, interval time.Duration, doing string) error {
+// reporter follows "go build -v" runs (several at once) and says every so
+// often how far they got: the packages compiled, counted once each.
+type reporter struct {
+	mu   sync.Mutex
+	seen map[string]bool
+	last string
+}
+
+// run runs cmd, a "go build -v", counting the packages it names. Its other
+// output (compiler errors) comes back in the error.
+func (r *reporter) run(cmd *exec.Cmd) error {
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	if err := cmd.Start(); err != nil {
@@ -92,48 +117,48 @@ func runReporting(cmd *exec.Cmd, progress io.Writer, interval time.Duration, doi
 	}
 	done := make(chan error, 1)
 	go func() { err := cmd.Wait(); pw.Close(); done <- err }()
-
-	var mu sync.Mutex
-	packages, last := 0, ""
 	var msg strings.Builder
-	lines := make(chan struct{})
+	sc := bufio.NewScanner(pr)
+	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if !isPackagePath(line) {
+			msg.WriteString(line + "\n")
+			continue
+		}
+		r.mu.Lock()
+		r.seen[line], r.last = true, line
+		r.mu.Unlock()
+	}
+	io.Copy(io.Discard, pr) // after a line too long for the scanner: keep the pipe flowing
+	if err := <-done; err != nil {
+		return fmt.Errorf("%v\n%s", err, strings.TrimSpace(msg.String()))
+	}
+	return nil
+}
+
+// every writes a line to w every interval until the returned stop is
+// called: "  still <doing>: 30 s, 59 packages so far (last syscall)". A nil
+// w or an interval ≤ 0 writes nothing.
+func (r *reporter) every(w io.Writer, interval time.Duration, doing string) (stop func()) {
+	if w == nil || interval <= 0 {
+		return func() {}
+	}
+	start, t, quit, done := time.Now(), time.NewTicker(interval), make(chan struct{}), make(chan struct{})
 	go func() {
-		defer close(lines)
-		sc := bufio.NewScanner(pr)
-		sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-		for sc.Scan() {
-			line := sc.Text()
-			mu.Lock()
-			if isPackagePath(line) {
-				packages, last = packages+1, line
-			} else {
-				msg.WriteString(line + "\n")
+		defer close(done)
+		for {
+			select {
+			case <-t.C:
+				r.mu.Lock()
+				fmt.Fprintf(w, "  still %s: %.0f s, %d packages so far (last %s)\n", doing, time.Since(start).Seconds(), len(r.seen), r.last)
+				r.mu.Unlock()
+			case <-quit:
+				return
 			}
-			mu.Unlock()
 		}
-		io.Copy(io.Discard, pr) // a line too long for the scanner: keep the pipe flowing
 	}()
-	start := time.Now()
-	var tick <-chan time.Time
-	if progress != nil && interval > 0 {
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		tick = t.C
-	}
-	for {
-		select {
-		case <-tick:
-			mu.Lock()
-			fmt.Fprintf(progress, "  still %s: %.0f s, %d packages so far (last %s)\n", doing, time.Since(start).Seconds(), packages, last)
-			mu.Unlock()
-		case err := <-done:
-			<-lines
-			if err != nil {
-				return fmt.Errorf("%v\n%s", err, strings.TrimSpace(msg.String()))
-			}
-			return nil
-		}
-	}
+	return func() { t.Stop(); close(quit); <-done }
 }
 
 // isPackagePath reports whether a line of "go build -v" names a package

@@ -166,22 +166,30 @@ func TestServerTimeouts(t *testing.T) {
 	}
 }
 
-// The build says what it is compiling while it takes long, and passes the
-// compiler's messages on when it fails.
-func TestRunReporting(t *testing.T) {
+// The build says what it is compiling while it takes long (two builds at
+// once, each package counted once), and passes the compiler's messages on
+// when it fails.
+func TestReporter(t *testing.T) {
 	if _, err := exec.LookPath("sh"); err != nil {
 		t.Skip("no sh")
 	}
 	var progress bytes.Buffer
-	cmd := exec.Command("sh", "-c", "echo a/b; echo golang.org/x/c; sleep 1; echo d")
-	if err := runReporting(cmd, &progress, 150*time.Millisecond, "compiling it"); err != nil {
-		t.Fatal(err)
+	rep := &reporter{seen: map[string]bool{}}
+	stop := rep.every(&progress, 150*time.Millisecond, "compiling it")
+	errs := make(chan error, 2)
+	for _, script := range []string{"echo a/b; echo golang.org/x/c; sleep 1", "echo a/b; sleep 1"} {
+		go func() { errs <- rep.run(exec.Command("sh", "-c", script)) }()
 	}
-	if !regexp.MustCompile(`(?m)^  still compiling it: [01] s, 2 packages so far \(last golang.org/x/c\)$`).MatchString(progress.String()) {
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	stop()
+	if !regexp.MustCompile(`(?m)^  still compiling it: [01] s, 2 packages so far \(last (a/b|golang.org/x/c)\)$`).MatchString(progress.String()) {
 		t.Errorf("progress:\n%s", progress.String())
 	}
-	cmd = exec.Command("sh", "-c", "echo a/b; echo './x.go:3:1: syntax error: unexpected }'; exit 1")
-	err := runReporting(cmd, nil, time.Second, "compiling it")
+	err := rep.run(exec.Command("sh", "-c", "echo a/b; echo './x.go:3:1: syntax error: unexpected }'; exit 1"))
 	if err == nil || !strings.Contains(err.Error(), "x.go:3:1: syntax error") || strings.Contains(err.Error(), "a/b") {
 		t.Errorf("error %v", err)
 	}

@@ -74,9 +74,12 @@ func runBench(args []string, stdout io.Writer) error {
 			fmt.Fprintln(stdout, "usage: bellman bench td --world W --agent A --steps N [--seed S] [--set key=value ...]")
 			fmt.Fprintln(stdout, "       bellman bench dp --world W --method vi|pi --sweeps N [--gamma 0.9]")
 			fmt.Fprintln(stdout, "       bellman bench ddpg --env pendulum --updates N [--agent td3] [--seed S] [--set key=value ...]")
+			fmt.Fprintln(stdout, "       bellman bench dqn --env cartpole-discrete --updates N [--agent double-dqn] [--seed S] [--set key=value ...]")
+			fmt.Fprintln(stdout, "       bellman bench pg --world W --agent reinforce|reinforce-baseline|qac|a2c|offpolicy-ac --steps N [--seed S] [--set key=value ...]")
+			fmt.Fprintln(stdout, "       bellman bench ppo --env cartpole-discrete --iterations N [--agent a2c] [--seed S] [--set key=value ...]")
 			return flag.ErrHelp
 		}
-		return errors.New("say what to time: bench td (an agent's steps), bench dp (dynamic-programming sweeps) or bench ddpg (deep RL updates)")
+		return errors.New("say what to time: bench td (an agent's steps), bench dp (dynamic-programming sweeps), bench ddpg or bench dqn (deep RL updates) or bench pg (policy-gradient steps)")
 	}
 	switch args[0] {
 	case "td":
@@ -85,8 +88,14 @@ func runBench(args []string, stdout io.Writer) error {
 		return benchDP(args[1:], stdout)
 	case "ddpg":
 		return runBenchDDPG(args[1:], stdout)
+	case "dqn":
+		return runBenchDQN(args[1:], stdout)
+	case "pg":
+		return benchPG(args[1:], stdout) // pg.go
+	case "ppo":
+		return runBenchPPO(args[1:], stdout) // ppo.go
 	}
-	return fmt.Errorf("unknown benchmark %q (td, dp or ddpg)", args[0])
+	return fmt.Errorf("unknown benchmark %q (td, dp, ddpg, dqn, pg or ppo)", args[0])
 }
 
 func benchTD(args []string, stdout io.Writer) error {

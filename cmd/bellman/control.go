@@ -169,12 +169,12 @@ func runTrainEnv(args []string, stdout io.Writer) error {
 		Steps    int          `json:"steps"`
 		Settings param.Values `json:"settings"`
 	}{run.env, run.algo.String(), run.seed, *steps, run.values}
-	out, err := newRows(stdout, *asJSON, controlColumns, head)
+	out, err := newRows(stdout, *asJSON, "episodes", controlColumns, head)
 	if err != nil {
 		return err
 	}
 	tr := run.tr
-	var last10 [10]float64 // returns of the last 10 episodes, a ring
+	var recent recentReturns
 	for tr.Steps() < *steps {
 		res := tr.Step()
 		if d := controlDivergence(tr, res); d != nil {
@@ -187,22 +187,14 @@ func runTrainEnv(args []string, stdout io.Writer) error {
 		if err := out.Write(float64(e.Index), float64(e.Steps), e.Return, float64(e.Length)); err != nil {
 			return out.Fail(rowDivergence(err, e.Steps, e.Index))
 		}
-		last10[(e.Index-1)%10] = e.Return
+		recent.add(e.Return)
 	}
 	final := struct {
 		Steps    int      `json:"steps"`
 		Episodes int      `json:"episodes"`              // finished
 		Updates  int      `json:"updates"`               // gradient updates
 		Last10   *float64 `json:"mean_last10,omitempty"` // mean return of the last 10 episodes
-	}{tr.Steps(), out.Rows(), tr.Agent().Updates(), nil}
-	if n := out.Rows(); n >= 10 {
-		m := 0.0
-		for k := range 10 { // oldest first
-			m += last10[(n+k)%10]
-		}
-		m /= 10
-		final.Last10 = &m
-	}
+	}{tr.Steps(), out.Rows(), tr.Agent().Updates(), recent.mean10()}
 	return out.Close(final)
 }
 

@@ -63,10 +63,7 @@ func TestTrainEnvJSON(t *testing.T) {
 		Seed       uint64
 		Steps      int
 		Settings   param.Values
-		Episodes   []struct {
-			Episode, Steps, Length int
-			Return                 float64
-		}
+		Episodes   []controlEpisode
 		Final struct{ Steps, Episodes, Updates int }
 	}
 	out := trainEnv(t, append(args, "--json")...)

@@ -51,7 +51,7 @@ func TestTrainDivergence(t *testing.T) {
 	}{
 		// Sutton & Barto's accumulating traces with α = 1, λ = 1 (the lesson).
 		{"sarsa-lambda", []string{"train", "--lesson", "diverge"}, "q(s,a) of cell ("},
-		{"replayed", []string{"train", "--world", open12, "--agent", "sarsa-lambda", "--set", "alpha=1", "--set", "lambda=1", "--set", "gamma=0.99"}, "q(s,a) of cell ("},
+		{"replayed", []string{"train", "--world", open12, "--agent", "sarsa-lambda", "--set", "alpha=1", "--set", "lambda=1", "--set", "gamma=0.99", "--set", "q0=0", "--set", "epsilon-decay=1"}, "q(s,a) of cell ("},
 		// TD3 with plain SGD at learning rate 1.
 		{"td3", []string{"train", "--env", "pendulum", "--agent", "td3", "--set", "lr=1", "--set", "optimizer=sgd", "--set", "hidden=32,32", "--set", "learning_starts=100", "--seed", "1"}, "the critic's loss"},
 	} {
@@ -103,7 +103,7 @@ func TestRows(t *testing.T) {
 	cols := []column{{"n", true}, {"x", false}}
 	values := []float64{0, 1, -1, 0.1, 1e-6, 9.99e-7, 1e-7, 123456789, 1e20, 1e21, -1.5e-300, math.MaxFloat64, 5e-324, 1.0 / 3}
 	var out bytes.Buffer
-	r, err := newRows(&out, true, cols, struct {
+	r, err := newRows(&out, true, "episodes", cols, struct {
 		A string `json:"a"`
 	}{"x"})
 	if err != nil {
@@ -146,7 +146,7 @@ func TestRows(t *testing.T) {
 		func(r *rows) error { return r.Fail(errors.New(`stopped "here"`)) },
 	} {
 		out.Reset()
-		r, _ := newRows(&out, true, cols, struct{}{})
+		r, _ := newRows(&out, true, "episodes", cols, struct{}{})
 		r.Write(1, 2)
 		if err := end(r); err == nil {
 			t.Error("no error")
@@ -158,11 +158,29 @@ func TestRows(t *testing.T) {
 	}
 	// CSV: the header, then rows as strconv writes them.
 	out.Reset()
-	r, _ = newRows(&out, false, cols, nil)
+	r, _ = newRows(&out, false, "episodes", cols, nil)
 	r.Write(1000000, 1e-7)
 	r.Write(2, 0.5)
 	r.Close(nil)
 	if out.String() != "n,x\n1000000,1e-07\n2,0.5\n" {
 		t.Errorf("CSV %q", out.String())
+	}
+}
+
+// The other trainers write through rows too: a policy-gradient run whose
+// numbers overflow (r_target 1e306: its gradient's norms do) exits 1 with
+// one line and leaves valid JSON ending in "error"; a reward that makes
+// the values themselves overflow is refused before it starts.
+func TestOtherTrainersDiverge(t *testing.T) {
+	big := writeFile(t, "big.json", `{"layout": [".T"], "rewards": {"target": 1e306}}`)
+	stdout, stderr, code := bellman("train", "--world", big, "--agent", "a2c", "--steps", "2000", "--json")
+	v := parseJSON(t, stdout)
+	if code != 1 || !strings.HasPrefix(stderr, "bellman train: diverged at step ") || strings.Count(stderr, "\n") != 1 || v["error"] == nil || v["final"] != nil {
+		t.Errorf("a2c with r_target 1e306: exit %d, %q, %s", code, stderr, stdout)
+	}
+	bigger := writeFile(t, "bigger.json", `{"layout": [".T"], "rewards": {"target": 1e308}}`)
+	stdout, stderr, code = bellman("train", "--world", bigger, "--agent", "a2c", "--steps", "2000", "--json")
+	if code != 1 || !strings.Contains(stderr, "reward r_target = 1e+308 makes the learning updates overflow") || stdout != "" {
+		t.Errorf("a2c with r_target 1e308: exit %d, %q, %s", code, stderr, stdout)
 	}
 }

@@ -22,7 +22,8 @@ func TestLessons(t *testing.T) {
 	}
 	for _, tc := range []struct{ lesson, spelled []string }{
 		{[]string{"--lesson", "cliff-sarsa", "--steps", "2000"},
-			[]string{"--world", "cliff-4x12", "--agent", "sarsa", "--set", "alpha=0.2", "--set", "epsilon=0.1", "--set", "gamma=0.99", "--steps", "2000"}},
+			[]string{"--world", "cliff-4x12", "--agent", "sarsa", "--set", "alpha=0.2", "--set", "epsilon=0.1", "--set", "epsilon-decay=1",
+				"--set", "gamma=0.99", "--set", "q0=0", "--steps", "2000"}},
 		{[]string{"--lesson=mc-basic-1", "--steps", "500", "--set", "episode-length=3", "--seed", "2"},
 			[]string{"--world", "zhao-5x5", "--agent", "mc-basic", "--set", "episode-length=3", "--steps", "500", "--seed", "2"}},
 	} {

@@ -13,8 +13,18 @@
 //	bellman bench td --world NAME|FILE --agent NAME --steps N [--seed S] [--set key=value ...]
 //	bellman bench dp --world NAME|FILE --method vi|pi --sweeps N [--gamma 0.9]
 //	bellman train --env pendulum --agent ddpg|td3 --steps N [--seed S] [--set key=value ...] [--json]
+//	bellman train --world NAME|FILE --agent td-linear|linear-sarsa|linear-qlearning --steps N [--features FILE|JSON] [--set ...] [--json]
+//	bellman train --env mountaincar-discrete|acrobot|cartpole-discrete --agent nstep-sarsa-tiles|linear-qlearning --steps N [--features FILE|JSON] [--set ...] [--json]
 //	bellman bench ddpg --env pendulum --updates N [--agent td3] [--seed S] [--set key=value ...]
+//	bellman train --env NAME --agent ppo|a2c --steps N [--seed S] [--set key=value ...] [--json]
+//	bellman bench ppo --env NAME --iterations N [--agent a2c] [--seed S] [--set key=value ...]
+//	bellman train --env cartpole-discrete|acrobot|mountaincar-discrete --agent dqn|double-dqn|dueling-dqn --steps N [--seed S] [--set key=value ...] [--json]
+//	bellman train --world NAME|FILE --agent dqn|double-dqn|dueling-dqn --steps N [--every N] [--seed S] [--set key=value ...] [--json]
+//	bellman bench dqn --env cartpole-discrete --updates N [--agent double-dqn] [--seed S] [--set key=value ...]
 //	bellman rollout --env NAME --state v1,v2,... --actions FILE|-
+//	bellman train --world NAME|FILE --agent reinforce|reinforce-baseline|qac|a2c|offpolicy-ac --steps N [--seed S] [--set key=value ...] [--json] [--save FILE]
+//	bellman solve --world NAME|FILE --method gradient [--policy FILE] [--gamma 0.9] [--start start-cell|uniform]
+//	bellman bench pg --world NAME|FILE --agent METHOD --steps N [--seed S] [--set key=value ...]
 //
 // Run "bellman COMMAND -h" for a command's flags.
 package main

@@ -44,22 +44,27 @@ var stateNames = map[string][]string{
 	"cartpole":          {"x", "ẋ", "θ", "θ̇"},
 	"cartpole-discrete": {"x", "ẋ", "θ", "θ̇"},
 	"pointmass":         {"x", "y", "vx", "vy"},
+	// The discrete tasks.
+	"mountaincar-discrete": {"position", "velocity"},
+	"acrobot":              {"θ₁", "θ₂", "θ̇₁", "θ̇₂"},
 }
 
 // stateHelp describes the internal state of each environment.
 var stateHelp = map[string]string{
-	"pendulum":          "θ,θ̇ (θ = 0 upright)",
-	"mountaincar":       "position,velocity",
-	"cartpole":          "x,ẋ,θ,θ̇",
-	"cartpole-discrete": "x,ẋ,θ,θ̇",
-	"pointmass":         "x,y,vx,vy (x, y in [0, 1])",
+	"pendulum":             "θ,θ̇ (θ = 0 upright)",
+	"mountaincar":          "position,velocity",
+	"cartpole":             "x,ẋ,θ,θ̇",
+	"cartpole-discrete":    "x,ẋ,θ,θ̇",
+	"pointmass":            "x,y,vx,vy (x, y in [0, 1])",
+	"mountaincar-discrete": "position,velocity",
+	"acrobot":              "θ₁,θ₂,θ̇₁,θ̇₂ (θ₁ = 0 hanging down, θ₂ relative to the first link)",
 }
 
 func runRollout(args []string, stdout io.Writer) error {
 	fs := newFlags("rollout")
 	envName := fs.String("env", "", "environment: "+strings.Join(control.Names(), ", "))
-	stateText := fs.String("state", "", "start state, comma-separated: pendulum θ,θ̇; mountaincar position,velocity; cartpole x,ẋ,θ,θ̇; pointmass x,y,vx,vy")
-	actionsFile := fs.String("actions", "", "JSON array of actions (numbers, or arrays for several components; cartpole-discrete 0 or 1) in a file, or - for stdin")
+	stateText := fs.String("state", "", "start state, comma-separated: pendulum θ,θ̇; mountaincar and mountaincar-discrete position,velocity; cartpole x,ẋ,θ,θ̇; pointmass x,y,vx,vy; acrobot θ₁,θ₂,θ̇₁,θ̇₂")
+	actionsFile := fs.String("actions", "", "JSON array of actions (numbers, or arrays for several components; cartpole-discrete 0 or 1; mountaincar-discrete and acrobot 0, 1 or 2) in a file, or - for stdin")
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
@@ -171,8 +176,8 @@ func parseNumbers(text string) ([]float64, error) {
 // readActions reads a JSON array of actions for env from a file or, for
 // "-", from stdin, one action at a time, and calls apply with each in
 // order (i from 0). An action is a number or an array of ActDim numbers; a
-// discrete environment's action is the index 0 or 1. The input is at most
-// maxRolloutInput bytes and maxRolloutActions actions.
+// discrete environment's action is an index from 0 to NumActions − 1. The
+// input is at most maxRolloutInput bytes and maxRolloutActions actions.
 func readActions(file string, env control.Env, apply func(i int, a []float64) error) error {
 	var r io.Reader = rolloutStdin
 	src := "stdin"

@@ -211,3 +211,41 @@ func TestRolloutFile(t *testing.T) {
 		t.Errorf("exit %d %s: %s", code, stderr, stdout)
 	}
 }
+
+// MountainCar-v0 and Acrobot-v1 take the indexes 0, 1, 2 and report
+// Gymnasium's rewards: −1 a step, and for the acrobot 0 on the terminating
+// step.
+func TestRolloutDiscreteEnvs(t *testing.T) {
+	// v' = 0.02 + (a−1)·0.001 − 0.0025·cos(3p), p' = p + v'.
+	r, stderr, code := rollout(t, "[0, 2]", "--env", "mountaincar-discrete", "--state", "0.2,0.02")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	p, v := 0.2, 0.02
+	for i, a := range []float64{0, 2} {
+		v += (a-1)*0.001 - 0.0025*math.Cos(3*p)
+		p += v
+		if math.Abs(r.States[i][0]-p) > 1e-15 || math.Abs(r.States[i][1]-v) > 1e-15 || r.Rewards[i] != -1 || r.Terminated[i] {
+			t.Errorf("mountaincar-discrete step %d: state %v reward %v, by hand (%v, %v) −1", i+1, r.States[i], r.Rewards[i], p, v)
+		}
+	}
+	// The acrobot upright (θ₁ = π) is above the line: terminated, reward 0.
+	r, stderr, code = rollout(t, "[1, 1]", "--env", "acrobot", "--state", "3.141592653589793,0,0,0")
+	if code != 0 || len(r.Rewards) != 1 || r.Rewards[0] != 0 || !r.Terminated[0] || len(r.Obs[0]) != 6 {
+		t.Errorf("acrobot upright: exit %d %s, %+v", code, stderr, r)
+	}
+	r, _, code = rollout(t, "[0, 1, 2]", "--env", "acrobot", "--state", "0,0,0,0")
+	if code != 0 || len(r.Rewards) != 3 || r.Rewards[2] != -1 || r.Terminated[2] || len(r.States[2]) != 4 {
+		t.Errorf("acrobot hanging: exit %d, %+v", code, r)
+	}
+	for _, c := range []struct{ env, state, actions, want string }{
+		{"acrobot", "0,0,0,0", "[3]", "index from 0 to 2"},
+		{"acrobot", "0,0,0", "[1]", "θ₁,θ₂,θ̇₁,θ̇₂"},
+		{"mountaincar-discrete", "0,0", "[1.5]", "index from 0 to 2"},
+	} {
+		_, stderr, code := rollout(t, c.actions, "--env", c.env, "--state", c.state)
+		if code != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%s %s %s: exit %d %q, want %q", c.env, c.state, c.actions, code, stderr, c.want)
+		}
+	}
+}

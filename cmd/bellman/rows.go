@@ -19,10 +19,14 @@ type column struct {
 	Int  bool
 }
 
-// rows writes a run's output, one row per finished episode, as CSV (a
-// header line, then a line per row) or as one JSON object:
+// rows writes a run's output, one row per finished episode (or per
+// evaluation), as CSV (a header line, then a line per row) or as one JSON
+// object:
 //
 //	{<head's fields>, "episodes": [{<column>: <value>, ...}, ...], "final": {...}}
+//
+// ("episodes" is the list's key, given to newRows; CloseWith ends the object
+// with other fields than "final").
 //
 // It never leaves invalid output: a row is checked and formatted whole
 // before any of it is written, a value that is NaN or ±Inf is refused
@@ -32,7 +36,9 @@ type column struct {
 // the run stopped. Write errors are kept and returned by Close or Fail.
 //
 // A command makes one with newRows, calls Write per episode and ends with
-// Close(final) or, when it stops early (divergence), Fail(err).
+// Close(final) or, when it stops early (divergence), Fail(err). divergence
+// (diverge.go) is the error for a number that went NaN or ±Inf at a step;
+// rowDivergence turns a refused row into one.
 type rows struct {
 	out     *bufio.Writer
 	json    bool
@@ -42,8 +48,9 @@ type rows struct {
 }
 
 // newRows starts the output on w: the CSV header, or the JSON object's
-// head (head must marshal to a JSON object; its fields come first).
-func newRows(w io.Writer, asJSON bool, columns []column, head any) (*rows, error) {
+// head (head must marshal to a JSON object; its fields come first) and the
+// list named list.
+func newRows(w io.Writer, asJSON bool, list string, columns []column, head any) (*rows, error) {
 	r := &rows{out: bufio.NewWriter(w), json: asJSON, columns: columns}
 	if !asJSON {
 		for i, c := range columns {
@@ -65,7 +72,8 @@ func newRows(w io.Writer, asJSON bool, columns []column, head any) (*rows, error
 		b = b[:1]
 	}
 	r.out.Write(b)
-	r.out.WriteString(`"episodes":[`)
+	r.out.Write(strconv.AppendQuote(nil, list))
+	r.out.WriteString(":[")
 	return r, nil
 }
 
@@ -133,16 +141,29 @@ func (r *rows) Rows() int { return r.n }
 // for CSV), and flushes it. A final that does not marshal (a NaN in it)
 // ends the JSON with "error" instead and is returned as an error.
 func (r *rows) Close(final any) error {
+	return r.CloseWith(struct {
+		Final any `json:"final"`
+	}{final})
+}
+
+// CloseWith is Close with the fields of tail, which must marshal to a JSON
+// object, after the list instead of "final" alone.
+func (r *rows) CloseWith(tail any) error {
 	if !r.json {
 		return r.out.Flush()
 	}
-	b, err := json.Marshal(final)
-	if err != nil {
+	b, err := json.Marshal(tail)
+	if err != nil || len(b) < 2 || b[0] != '{' {
 		return r.Fail(fmt.Errorf("the final summary: %v", err))
 	}
-	r.out.WriteString(`],"final":`)
-	r.out.Write(b)
-	r.out.WriteString("}\n")
+	r.out.WriteString("]")
+	if len(b) > 2 {
+		b[0] = ','
+		r.out.Write(b) // ,"final":{...}}
+	} else {
+		r.out.WriteString("}")
+	}
+	r.out.WriteString("\n")
 	return r.out.Flush()
 }
 
@@ -179,4 +200,27 @@ func appendJSONFloat(b []byte, v float64) []byte {
 		}
 	}
 	return b
+}
+
+// recentReturns keeps the returns of the last 10 episodes, for the
+// summaries' mean_last10.
+type recentReturns struct {
+	ring [10]float64
+	n    int // episodes added
+}
+
+func (r *recentReturns) add(x float64) { r.ring[r.n%10] = x; r.n++ }
+
+// mean10 returns the mean of the last 10 returns, summed oldest first, or
+// nil before 10 episodes.
+func (r *recentReturns) mean10() *float64 {
+	if r.n < 10 {
+		return nil
+	}
+	m := 0.0
+	for k := range 10 {
+		m += r.ring[(r.n+k)%10]
+	}
+	m /= 10
+	return &m
 }

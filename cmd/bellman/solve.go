@@ -32,9 +32,12 @@ type solution struct {
 }
 
 func runSolve(args []string, stdout io.Writer) error {
+	if flagValue(args, "method") == "gradient" {
+		return runGradient(args, stdout) // the exact policy gradient: pg.go
+	}
 	fs := newFlags("solve")
 	world := fs.String("world", "", "built-in world name or world file")
-	method := fs.String("method", "vi", "vi (value iteration), pi (policy iteration), tpi (truncated policy iteration), eval (iterative policy evaluation) or closed (closed-form evaluation)")
+	method := fs.String("method", "vi", "vi (value iteration), pi (policy iteration), tpi (truncated policy iteration), eval (iterative policy evaluation), closed (closed-form evaluation) or gradient (J and its exact policy gradient)")
 	gamma := fs.Float64("gamma", 0.9, "discount γ in [0, 1)")
 	tol := fs.Float64("tol", 1e-10, "stop when max |Δv| of a sweep is below this")
 	j := fs.Int("j", 3, "evaluation sweeps per iteration of tpi")

@@ -13,10 +13,10 @@ import (
 
 // trainColumns are the columns of train's rows: an episode as it ended.
 // steps is the run's step count when it ended, return the sum of its
-// rewards, length its steps, optimal the share of non-terminal states whose
-// greedy action is optimal, gap max_s |v_π(s) − v*(s)| of the greedy policy
-// π (to 1e-6), error the mean |TD error| per step (MC: |G − q|), epsilon the
-// exploration rate.
+// rewards, length its steps, optimal the share of reachable non-terminal
+// states whose greedy action is optimal, gap max_s |v_π(s) − v*(s)| of the
+// greedy policy π (to 1e-6), error the mean |TD error| per step (MC:
+// |G − q|), epsilon the exploration rate.
 var trainColumns = []column{{"episode", true}, {"steps", true}, {"return", false}, {"length", true},
 	{"optimal", false}, {"gap", false}, {"error", false}, {"epsilon", false}}
 
@@ -72,8 +72,20 @@ func runTrain(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if isDQN(args) {
+		return runTrainDQN(args, stdout) // DQN on a discrete control task or a grid world
+	}
+	if isVFAAgent(args) {
+		return runTrainVFA(args, stdout) // linear methods: vfa.go
+	}
 	if hasFlag(args, "env") {
+		if isPPOAgent(args) {
+			return runTrainPPO(args, stdout) // PPO, A2C (ppo.go)
+		}
 		return runTrainEnv(args, stdout) // continuous control: DDPG, TD3
+	}
+	if isPGAgent(args) {
+		return runTrainPG(args, stdout) // policy gradient: pg.go
 	}
 	fs := newFlags("train")
 	fs.String("lesson", "", "a learning lesson's key (bellman lessons): its world, agent and --set flags")
@@ -105,7 +117,7 @@ func runTrain(args []string, stdout io.Writer) error {
 		Steps    int          `json:"steps"`
 		Settings param.Values `json:"settings"`
 	}{l.World.Name, l.Agent, uint64(l.Values()[session.KeySeed]), *steps, l.Values()}
-	out, err := newRows(stdout, *asJSON, trainColumns, head)
+	out, err := newRows(stdout, *asJSON, "episodes", trainColumns, head)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,9 @@ import (
 
 // The same command line prints the same bytes natively and as WebAssembly
 // under node: dynamic programming, a tabular agent, and DDPG with network
-// updates (which exercises the networks' portable exp and tanh).
+// updates (which exercises the networks' portable exp and tanh), PPO and
+// A2C with their samplers and normalisation wrappers, and DQN on CartPole
+// and on a grid world.
 func TestSameOutputUnderWasm(t *testing.T) {
 	if runtime.GOOS == "js" {
 		t.Skip("compares a native run with a js/wasm one; runs natively")
@@ -34,7 +36,14 @@ func TestSameOutputUnderWasm(t *testing.T) {
 		{"solve", "--world", "maze-10x10", "--method", "pi", "--gamma", "0.95"},
 		{"train", "--world", "zhao-5x5", "--agent", "qlearning", "--steps", "3000", "--seed", "7"},
 		{"train", "--world", "cliff-4x12", "--agent", "sarsa-lambda", "--steps", "2000", "--seed", "3", "--set", "trace=replacing"},
+		{"train", "--lesson", "dyna-maze", "--steps", "3000"}, // optimistic q₀, planning, reachable states only
 		{"train", "--env", "pendulum", "--agent", "td3", "--steps", "600", "--seed", "2", "--set", "learning_starts=200"},
+		{"train", "--env", "cartpole-discrete", "--agent", "dueling-dqn", "--steps", "800", "--seed", "2", "--set", "learning_starts=200"},
+		{"train", "--world", "zhao-5x5", "--agent", "double-dqn", "--steps", "1300", "--every", "100", "--seed", "3"},
+		{"train", "--world", "zhao-5x5", "--agent", "offpolicy-ac", "--steps", "3000", "--seed", "4", "--set", "slip=0.1", "--set", "entropy=0.05"},
+		{"train", "--env", "cartpole-discrete", "--agent", "ppo", "--steps", "1500", "--seed", "5", "--set", "num_steps=64"},
+		{"train", "--env", "pendulum", "--agent", "ppo", "--steps", "1200", "--seed", "2", "--set", "num_steps=256", "--set", "num_minibatches=8", "--json"},
+		{"train", "--env", "pointmass", "--agent", "a2c", "--steps", "2000", "--seed", "1", "--json"},
 		// Divergence is found at the same step (exit 1), by a replay here.
 		{"train", "--world", "maze-10x10", "--agent", "sarsa-lambda", "--set", "alpha=1", "--set", "lambda=1", "--set", "gamma=0.99", "--steps", "50000", "--json"},
 	} {

@@ -109,6 +109,12 @@ func New(name string, m *mdp.Model, c Config, rng *rand.Rand) (Agent, error) {
 	return nil, unknownAgent(name)
 }
 
+// ChoosesStarts reports whether the named agent picks the state each
+// episode starts in itself, whatever the environment draws (MC Basic sweeps
+// over the pairs, exploring starts draw one): its episodes may start in any
+// non-terminal state.
+func ChoosesStarts(name string) bool { return name == "mc-basic" || name == "mc-es" }
+
 // table is the state every agent shares: the q table, step-size counts,
 // exploration and the current state and action.
 type table struct {

@@ -105,20 +105,61 @@ type Config struct {
 }
 
 // DefaultConfig returns the defaults of the named agent (its schema's
-// defaults): γ 0.9, α 0.1 constant (Monte Carlo: 1/k, sample means),
-// ε 0.1 without decay, n 3, λ 0.8 with accumulating traces, 10 planning
-// updates, θ 1e-4, first-visit, ε-greedy behaviour, one episode per pair
-// and q₀ 0.
+// defaults). They were chosen so that, on the book's 5x5 world with γ 0.9
+// and episodes of EpisodeLength steps from random starts, the greedy
+// policy becomes optimal in every state within 200,000 steps (BENCHMARKS.md
+// lists the steps each needs, and the one that does not):
+//
+//   - all: γ 0.9, α 0.1 constant, n 3, λ 0.8 with accumulating traces, 10
+//     planning updates, θ 1e-4, first-visit, one episode per pair, and
+//     optimistic initial values q₀ = 10 = max v* (Sutton & Barto 2.6): a
+//     pair is worth trying until it has been tried. With q₀ 0 and ε 0.1 the
+//     moves into forbidden cells, tried once early for −1, are hardly ever
+//     tried again, and the greedy policy stays wrong where they are best.
+//   - off-policy (Q-learning, Q(λ), Dyna-Q, prioritized sweeping): ε 0.1
+//     held fixed; they learn q* whatever they explore with.
+//   - on-policy TD (Sarsa, Expected Sarsa, n-step Sarsa, Sarsa(λ)): ε 0.1
+//     decaying by 0.995 an episode towards 0 (greedy in the limit), since
+//     the best ε-greedy policy's margins (0.08 at ε 0.1) drown in the
+//     noise of sampled targets; n-step Sarsa and Sarsa(λ), whose updates
+//     carry n rewards or a whole trace, take α 0.05.
+//   - Monte Carlo: constant step sizes, which forget the returns of earlier,
+//     poorer policies (sample means, α = 1/k, keep them): exploring starts
+//     α 0.5 and q₀ 0 (every pair gets tried anyway; a greedy episode's
+//     return is exact in a deterministic world); ε-greedy α 0.03 with ε 0.1
+//     fixed and q₀ 10. MC Basic averages its episodes per pair.
 func DefaultConfig(name string) Config {
 	c := Config{
 		Gamma: 0.9, Alpha: 0.1, Schedule: Constant, Epsilon: 0.1, EpsilonDecay: 1, EpsilonMin: 0,
 		N: 3, Lambda: 0.8, Trace: Accumulating, Planning: 10, Theta: 1e-4,
-		Visit: FirstVisit, Behaviour: EpsilonGreedy, Episodes: 1,
+		Visit: FirstVisit, Behaviour: EpsilonGreedy, Episodes: 1, Q0: 10,
 	}
-	if strings.HasPrefix(name, "mc-") {
-		c.Schedule = OneOverK
+	switch name {
+	case "mc-basic":
+		c.Schedule, c.Q0 = OneOverK, 0
+	case "mc-es":
+		c.Alpha, c.Q0 = 0.5, 0
+	case "mc-egreedy":
+		c.Alpha = 0.03
+	case "sarsa", "expected-sarsa":
+		c.EpsilonDecay = 0.995
+	case "nstep-sarsa", "sarsa-lambda":
+		c.Alpha, c.EpsilonDecay = 0.05, 0.995
 	}
 	return c
+}
+
+// EpisodeLength returns the episode length the named agent's defaults were
+// chosen with on a continuing world (one without terminal states, where an
+// episode ends only when cut off): 30 steps for Monte Carlo, whose returns
+// are cut there (missing at most γ³⁰·max v ≈ 0.04·max v at an episode's
+// first step), and 10 for the others, which bootstrap: shorter episodes
+// start more often in a random state, instead of staying in the target.
+func EpisodeLength(name string) int {
+	if strings.HasPrefix(name, "mc-") {
+		return 30
+	}
+	return 10
 }
 
 // Validate checks every setting, whether the agent uses it or not.

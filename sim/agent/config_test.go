@@ -52,8 +52,8 @@ func TestSchemas(t *testing.T) {
 			}
 		}
 	}
-	if c := agent.DefaultConfig("mc-es"); c.Schedule != agent.OneOverK {
-		t.Error("Monte Carlo does not default to sample means")
+	if c := agent.DefaultConfig("mc-basic"); c.Schedule != agent.OneOverK {
+		t.Error("MC Basic does not default to sample means")
 	}
 }
 

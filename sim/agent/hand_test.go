@@ -53,7 +53,7 @@ func TestSarsaLambdaByHand(t *testing.T) {
 		q0    float64
 	}{{agent.Accumulating, 1.6778096}, {agent.Replacing, 1.331}} {
 		c := agent.DefaultConfig("sarsa-lambda")
-		c.Alpha, c.Gamma, c.Lambda, c.Trace = 0.5, 0.9, 0.8, tc.trace
+		c.Alpha, c.Gamma, c.Lambda, c.Trace, c.Q0 = 0.5, 0.9, 0.8, tc.trace, 0
 		a := newAgent(t, "sarsa-lambda", m, c, 1)
 		a.Begin(0)
 		if d := step(a, 1, 1, false, false); !near(d, 1, handTol) {
@@ -86,7 +86,7 @@ func TestSarsaLambdaByHand(t *testing.T) {
 func TestWatkinsQLambdaByHand(t *testing.T) {
 	m := chain(t, 2, []int{1, 2, 2}, 2)
 	c := agent.DefaultConfig("q-lambda")
-	c.Alpha, c.Gamma, c.Lambda, c.Epsilon = 0.5, 0.9, 0.8, 1
+	c.Alpha, c.Gamma, c.Lambda, c.Epsilon, c.Q0 = 0.5, 0.9, 0.8, 1, 0
 	seen := map[bool]bool{}
 	for seed := uint64(1); seed <= 16; seed++ {
 		a := newAgent(t, "q-lambda", m, c, seed)
@@ -132,7 +132,7 @@ func TestWatkinsQLambdaByHand(t *testing.T) {
 func TestNStepSarsaByHand(t *testing.T) {
 	m := chain(t, 1, []int{1, 2, 3, 3}, 3)
 	c := agent.DefaultConfig("nstep-sarsa")
-	c.Alpha, c.Gamma, c.N = 0.5, 0.9, 2
+	c.Alpha, c.Gamma, c.N, c.Q0 = 0.5, 0.9, 2, 0
 	a := newAgent(t, "nstep-sarsa", m, c, 1)
 	a.Table()[3] = 100 // a terminal state's value must never be used
 	a.Begin(0)
@@ -160,7 +160,7 @@ func TestTerminalVersusTruncated(t *testing.T) {
 	for _, name := range []string{"sarsa", "expected-sarsa", "qlearning", "sarsa-lambda", "q-lambda", "dyna-q", "nstep-sarsa"} {
 		for _, term := range []bool{false, true} {
 			c := agent.DefaultConfig(name)
-			c.Alpha, c.Gamma, c.N, c.Planning = 0.5, 0.9, 1, 0
+			c.Alpha, c.Gamma, c.N, c.Planning, c.Q0 = 0.5, 0.9, 1, 0, 0
 			a := newAgent(t, name, m, c, 1)
 			a.Table()[1] = 2
 			a.Begin(0)
@@ -180,7 +180,7 @@ func TestTerminalVersusTruncated(t *testing.T) {
 func TestExpectedSarsaByHand(t *testing.T) {
 	m := chain(t, 2, []int{1, 1})
 	c := agent.DefaultConfig("expected-sarsa")
-	c.Alpha, c.Gamma, c.Epsilon = 0.5, 0.9, 0.2
+	c.Alpha, c.Gamma, c.Epsilon, c.EpsilonDecay, c.Q0 = 0.5, 0.9, 0.2, 1, 0
 	a := newAgent(t, "expected-sarsa", m, c, 1)
 	copy(a.Table(), []float64{0, 0, 4, 2})
 	a.Begin(0)
@@ -205,7 +205,7 @@ func TestMonteCarloByHand(t *testing.T) {
 		q0    float64
 	}{{agent.FirstVisit, 2.62}, {agent.EveryVisit, 2.31}} {
 		c := agent.DefaultConfig("mc-egreedy")
-		c.Gamma, c.Visit = 0.9, tc.visit
+		c.Gamma, c.Visit, c.Schedule, c.Q0 = 0.9, tc.visit, agent.OneOverK, 0
 		a := newAgent(t, "mc-egreedy", m, c, 1)
 		for ep := 0; ep < 2; ep++ {
 			a.Begin(0)
@@ -255,7 +255,7 @@ func TestMCBasicByHand(t *testing.T) {
 func TestDynaQByHand(t *testing.T) {
 	m := chain(t, 1, []int{1, 1}, 1)
 	c := agent.DefaultConfig("dyna-q")
-	c.Alpha, c.Planning = 0.5, 3
+	c.Alpha, c.Planning, c.Q0 = 0.5, 3, 0
 	a := newAgent(t, "dyna-q", m, c, 1)
 	a.Begin(0)
 	if d := step(a, 1, 1, true, false); d != 1 {
@@ -283,7 +283,7 @@ func TestPrioritizedSweepingByHand(t *testing.T) {
 		queued   int
 	}{{10, []float64{0.10125, 0.225, 0.5}, 0}, {2, []float64{0, 0.225, 0.5}, 1}} {
 		c := agent.DefaultConfig("prioritized-sweeping")
-		c.Alpha, c.Gamma, c.Theta, c.Planning = 0.5, 0.9, 1e-9, tc.planning
+		c.Alpha, c.Gamma, c.Theta, c.Planning, c.Q0 = 0.5, 0.9, 1e-9, tc.planning, 0
 		a := newAgent(t, "prioritized-sweeping", m, c, 1)
 		a.Begin(0)
 		step(a, 0, 1, false, false)

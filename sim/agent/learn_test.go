@@ -34,7 +34,7 @@ func TestOptimalOnZhao5x5(t *testing.T) {
 		sets   []string
 	}{
 		{"qlearning", 10, 50_000, []string{"epsilon=0.1", "q0=10"}},
-		{"qlearning", 100, 60_000, []string{"behaviour=uniform"}},
+		{"qlearning", 100, 60_000, []string{"behaviour=uniform", "q0=0"}},
 		// Sarsa learns the values of its ε-greedy policy; ε decays from
 		// 0.1 by 0.9995 per episode to 0.01 (about 46,000 steps).
 		{"sarsa", 10, 50_000, []string{"epsilon=0.1", "epsilon-decay=0.9995", "epsilon-min=0.01", "q0=10"}},
@@ -145,7 +145,7 @@ func greedyPath(m *grid.Model, g []int, limit int) [][2]int {
 }
 
 // Cliff walking (Sutton & Barto, Example 6.6) with ε 0.1 held fixed, α 0.5,
-// γ 0.9, 500 episodes from the start cell: Q-learning's greedy path is the
+// γ 0.9 and q₀ 0 as in the book, 500 episodes from the start cell: Q-learning's greedy path is the
 // optimal one along the edge — up, eleven steps right in row 2, down —
 // while Sarsa, which learns the values of the ε-greedy policy it follows,
 // takes a safe path that keeps off row 2 (next to the cliff) except in the
@@ -159,7 +159,7 @@ func TestCliffPaths(t *testing.T) {
 	edge = append(edge, [2]int{3, 11})
 	for seed := uint64(1); seed <= 5; seed++ {
 		for _, name := range []string{"qlearning", "sarsa"} {
-			r := runner(t, m, name, config(t, name, "epsilon=0.1", "alpha=0.5", "gamma=0.9"), m.Start, 1000, seed)
+			r := runner(t, m, name, config(t, name, "epsilon=0.1", "epsilon-decay=1", "alpha=0.5", "gamma=0.9", "q0=0"), m.Start, 1000, seed)
 			for r.Episode < 500 || !r.Ended() {
 				r.Step()
 			}

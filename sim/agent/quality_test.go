@@ -127,10 +127,10 @@ func TestTDOptimalOnZhao5x5(t *testing.T) {
 		t.Error("the best ε-greedy policy for ε 0.2 is greedy-optimal everywhere")
 	}
 	checkOptimal(t, m, opt, []quality{
-		{"expected-sarsa", 10, 120_000, 5, []string{"alpha=0.1", "epsilon=0.1", "q0=10"}},
+		{"expected-sarsa", 10, 120_000, 5, []string{"alpha=0.1", "epsilon=0.1", "epsilon-decay=1", "q0=10"}},
 		// Its update has no sampling noise in a deterministic world, so α 1
 		// is safe (Sutton & Barto 6.6) and fastest.
-		{"expected-sarsa", 10, 20_000, 5, []string{"alpha=1", "epsilon=0.1", "q0=10"}},
+		{"expected-sarsa", 10, 20_000, 5, []string{"alpha=1", "epsilon=0.1", "epsilon-decay=1", "q0=10"}},
 		{"nstep-sarsa", 10, 60_000, 5, []string{"n=3", "alpha=0.05", "epsilon=0", "q0=10"}},
 		{"sarsa-lambda", 10, 100_000, 5, []string{"lambda=0.8", "trace=accumulating", "alpha=0.03", "epsilon=0", "q0=10"}},
 		{"sarsa-lambda", 10, 100_000, 5, []string{"lambda=0.8", "trace=replacing", "alpha=0.03", "epsilon=0", "q0=10"}},
@@ -150,7 +150,7 @@ func TestTDOptimalOnZhao5x5(t *testing.T) {
 func TestExpectedSarsaValuesOnZhao5x5(t *testing.T) {
 	m := build(t, zhao5x5)
 	soft := egreedyOptimalQ(m, 0.1, 0.9)
-	c := config(t, "expected-sarsa", "gamma=0.9", "alpha=1", "epsilon=0.1", "q0=10")
+	c := config(t, "expected-sarsa", "gamma=0.9", "alpha=1", "epsilon=0.1", "epsilon-decay=1", "q0=10")
 	v := make([]float64, m.S)
 	for seed := uint64(1); seed <= 5; seed++ {
 		r := runner(t, m, "expected-sarsa", c, -1, 10, seed)
@@ -264,13 +264,90 @@ func TestExpectedSarsaCliff(t *testing.T) {
 		}
 	}
 	for seed := uint64(1); seed <= 5; seed++ {
-		r := runner(t, m, "expected-sarsa", config(t, "expected-sarsa", "epsilon=0.1", "alpha=1", "gamma=0.9"), m.Start, 1000, seed)
+		r := runner(t, m, "expected-sarsa", config(t, "expected-sarsa", "epsilon=0.1", "epsilon-decay=1", "alpha=1", "gamma=0.9", "q0=0"), m.Start, 1000, seed)
 		for r.Episode < 200 || !r.Ended() {
 			r.Step()
 		}
 		path := greedyPath(m, r.Agent.Greedy(make([]int, m.S)), 100)
 		if fmt.Sprint(path) != fmt.Sprint(want) {
 			t.Errorf("seed %d: greedy path %v, want %v", seed, path, want)
+		}
+	}
+}
+
+// maxVStar returns max_s v*(s) of m for γ.
+func maxVStar(t *testing.T, m *grid.Model, gamma float64) float64 {
+	t.Helper()
+	opt, err := agent.NewOptimum(m.Model, gamma)
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := opt.V[0]
+	for _, v := range opt.V {
+		best = max(best, v)
+	}
+	return best
+}
+
+// Every agent's defaults (DefaultConfig, episodes of EpisodeLength steps
+// from random starts) make its greedy policy optimal in every state of the
+// book's 5x5 world, γ 0.9, within the stated steps and for as many steps
+// again (checked at every episode's end, as bellman train does;
+// BENCHMARKS.md's runs go on to 200,000), for seeds 1 to 5 and the issue's
+// 11, 51 and 52. The budgets are the slowest seed's steps from
+// BENCHMARKS.md, rounded up; the optimistic q₀ is max v* = 1/(1 − 0.9).
+//
+// Monte Carlo ε-greedy is the exception BENCHMARKS.md explains (returns cut
+// at the episode length, and noisy where the margins are 0.1): with its
+// defaults it is optimal in at least 88% of the states at 200,000 steps on
+// each of these seeds, and in all of them on some.
+func TestDefaultsReachOptimum(t *testing.T) {
+	m := build(t, zhao5x5)
+	opt, err := agent.NewOptimum(m.Model, 0.9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q0, v := agent.DefaultConfig("qlearning").Q0, maxVStar(t, m, 0.9); !near(q0, v, 1e-9) {
+		t.Errorf("default q₀ %v, max v* %v", q0, v)
+	}
+	budget := map[string]int{
+		"mc-basic": 20_000, "mc-es": 50_000, "sarsa": 40_000, "expected-sarsa": 40_000,
+		"nstep-sarsa": 75_000, "qlearning": 30_000, "sarsa-lambda": 55_000, "q-lambda": 25_000,
+		"dyna-q": 1_500, "prioritized-sweeping": 1_000,
+	}
+	q := make([]float64, m.S*m.A)
+	for _, name := range agent.Names() {
+		full, steps := 0, 2*budget[name]
+		if name == "mc-egreedy" {
+			steps = 200_000
+		}
+		for _, seed := range []uint64{1, 2, 3, 4, 5, 11, 51, 52} {
+			r := runner(t, m, name, agent.DefaultConfig(name), -1, agent.EpisodeLength(name), seed)
+			lastWrong, share := 0, 0.0
+			for r.Steps < steps {
+				if !r.Step().Ended() {
+					continue
+				}
+				if share = opt.ShareQ(r.Agent.ActionValues(q)); share < 1 {
+					lastWrong = r.Steps
+				}
+			}
+			if name == "mc-egreedy" {
+				if share < 0.88 {
+					t.Errorf("%s seed %d: optimal in %.0f%% of states after %d steps", name, seed, 100*share, steps)
+				}
+				if share == 1 {
+					full++
+				}
+				continue
+			}
+			if lastWrong > budget[name] {
+				t.Errorf("%s seed %d: not optimal everywhere at the end of an episode at step %d (budget %d), %.0f%% at the end",
+					name, seed, lastWrong, budget[name], 100*share)
+			}
+		}
+		if name == "mc-egreedy" && full == 0 {
+			t.Errorf("%s: optimal everywhere on none of the seeds", name)
 		}
 	}
 }

@@ -67,7 +67,8 @@ type Plane struct {
 }
 
 // names lists the environments in the order of Names.
-var names = []string{"pendulum", "mountaincar", "cartpole", "cartpole-discrete", "pointmass"}
+var names = []string{"pendulum", "mountaincar", "cartpole", "cartpole-discrete", "pointmass",
+	"mountaincar-discrete", "acrobot"}
 
 // Names returns the names New accepts.
 func Names() []string { return append([]string(nil), names...) }
@@ -87,6 +88,10 @@ func New(name string) (Env, error) {
 		return NewCartPoleDiscrete(), nil
 	case "pointmass":
 		return NewPointMass(DefaultPointMass())
+	case "mountaincar-discrete":
+		return NewMountainCarDiscrete(), nil
+	case "acrobot":
+		return NewAcrobot(), nil
 	}
 	return nil, fmt.Errorf("control: unknown environment %q (valid: %s)", name, strings.Join(names, ", "))
 }

@@ -20,7 +20,8 @@ func newEnv(t testing.TB, name string) control.Env {
 }
 
 func TestNew(t *testing.T) {
-	want := []string{"pendulum", "mountaincar", "cartpole", "cartpole-discrete", "pointmass"}
+	want := []string{"pendulum", "mountaincar", "cartpole", "cartpole-discrete", "pointmass",
+		"mountaincar-discrete", "acrobot"}
 	if got := control.Names(); !slices.Equal(got, want) {
 		t.Fatalf("Names() = %v, want %v", got, want)
 	}
@@ -29,18 +30,22 @@ func TestNew(t *testing.T) {
 		t.Error("Names returns the package's own slice")
 	}
 	dims := map[string][4]int{ // obs, act, state, max steps
-		"pendulum":          {3, 1, 2, 200},
-		"mountaincar":       {2, 1, 2, 999},
-		"cartpole":          {4, 1, 4, 500},
-		"cartpole-discrete": {4, 1, 4, 500},
-		"pointmass":         {4, 2, 4, 200},
+		"pendulum":             {3, 1, 2, 200},
+		"mountaincar":          {2, 1, 2, 999},
+		"cartpole":             {4, 1, 4, 500},
+		"cartpole-discrete":    {4, 1, 4, 500},
+		"pointmass":            {4, 2, 4, 200},
+		"mountaincar-discrete": {2, 1, 2, 200},
+		"acrobot":              {6, 1, 4, 500},
 	}
 	bounds := map[string][2][]float64{
-		"pendulum":          {{-2}, {2}},
-		"mountaincar":       {{-1}, {1}},
-		"cartpole":          {{-1}, {1}},
-		"cartpole-discrete": {{0}, {1}},
-		"pointmass":         {{-1, -1}, {1, 1}},
+		"pendulum":             {{-2}, {2}},
+		"mountaincar":          {{-1}, {1}},
+		"cartpole":             {{-1}, {1}},
+		"cartpole-discrete":    {{0}, {1}},
+		"pointmass":            {{-1, -1}, {1, 1}},
+		"mountaincar-discrete": {{0}, {2}},
+		"acrobot":              {{0}, {2}},
 	}
 	for _, name := range want {
 		env := newEnv(t, name)
@@ -55,10 +60,7 @@ func TestNew(t *testing.T) {
 		if !slices.Equal(lo, bounds[name][0]) || !slices.Equal(hi, bounds[name][1]) {
 			t.Errorf("%s: action bounds %v %v, want %v", name, lo, hi, bounds[name])
 		}
-		wantN := 0
-		if name == "cartpole-discrete" {
-			wantN = 2
-		}
+		wantN := map[string]int{"cartpole-discrete": 2, "mountaincar-discrete": 3, "acrobot": 3}[name]
 		if n := control.NumActions(env); n != wantN {
 			t.Errorf("%s: NumActions = %d, want %d", name, n, wantN)
 		}
@@ -69,8 +71,8 @@ func TestNew(t *testing.T) {
 	if env, err := control.New(" CartPole-Discrete "); err != nil || env.Name() != "cartpole-discrete" {
 		t.Errorf("New ignores case and spaces: %v, %v", env, err)
 	}
-	_, err := control.New("acrobot")
-	if err == nil || !strings.Contains(err.Error(), `"acrobot"`) ||
+	_, err := control.New("acrobot-v1")
+	if err == nil || !strings.Contains(err.Error(), `"acrobot-v1"`) ||
 		!strings.Contains(err.Error(), strings.Join(want, ", ")) {
 		t.Errorf("unknown name: error %v, want the name and the valid names", err)
 	}
@@ -134,11 +136,13 @@ func TestWrongLengthsPanic(t *testing.T) {
 func TestResetDistributions(t *testing.T) {
 	const n = 2000
 	ranges := map[string][][2]float64{ // per state variable
-		"pendulum":          {{-math.Pi, math.Pi}, {-1, 1}},
-		"mountaincar":       {{-0.6, -0.4}, {0, 0}},
-		"cartpole":          {{-0.05, 0.05}, {-0.05, 0.05}, {-0.05, 0.05}, {-0.05, 0.05}},
-		"cartpole-discrete": {{-0.05, 0.05}, {-0.05, 0.05}, {-0.05, 0.05}, {-0.05, 0.05}},
-		"pointmass":         {{0, 1}, {0, 1}, {0, 0}, {0, 0}},
+		"pendulum":             {{-math.Pi, math.Pi}, {-1, 1}},
+		"mountaincar":          {{-0.6, -0.4}, {0, 0}},
+		"cartpole":             {{-0.05, 0.05}, {-0.05, 0.05}, {-0.05, 0.05}, {-0.05, 0.05}},
+		"cartpole-discrete":    {{-0.05, 0.05}, {-0.05, 0.05}, {-0.05, 0.05}, {-0.05, 0.05}},
+		"pointmass":            {{0, 1}, {0, 1}, {0, 0}, {0, 0}},
+		"mountaincar-discrete": {{-0.6, -0.4}, {0, 0}},
+		"acrobot":              {{-0.1, 0.1}, {-0.1, 0.1}, {-0.1, 0.1}, {-0.1, 0.1}},
 	}
 	for _, name := range control.Names() {
 		env := newEnv(t, name)
@@ -212,6 +216,14 @@ func TestResetObservation(t *testing.T) {
 			want = obs32(math.Cos(s[0]), math.Sin(s[0]), s[1])
 		case "pointmass":
 			want = s
+		case "acrobot":
+			// Gymnasium rounds the drawn state itself to float32.
+			for _, x := range s {
+				if x != float64(float32(x)) {
+					t.Errorf("acrobot: reset state %v is not float32", s)
+				}
+			}
+			want = obs32(math.Cos(s[0]), math.Sin(s[0]), math.Cos(s[1]), math.Sin(s[1]), s[2], s[3])
 		default:
 			want = obs32(s...)
 		}
@@ -236,6 +248,10 @@ func TestPlanes(t *testing.T) {
 			[]float64{0, 0, 0.1, -0.5}, []float64{1, 2, 0.1, -0.5}},
 		{"pointmass", [4]float64{0, 1, 0, 1}, 0.3, 0.7,
 			[]float64{0.3, 0.7, 0, 0}, []float64{0.3, 0.7, 0.5, -0.5}},
+		{"mountaincar-discrete", [4]float64{-1.2, 0.6, -0.07, 0.07}, -0.3, 0.01,
+			[]float64{-0.3, 0.01}, []float64{-0.3, 0.01}},
+		{"acrobot", [4]float64{-math.Pi, math.Pi, -4 * math.Pi, 4 * math.Pi}, 0.5, -2,
+			[]float64{math.Cos(0.5), math.Sin(0.5), 1, 0, -2, 0}, []float64{0.5 - 2*math.Pi, 1, -2, 3}},
 	} {
 		env := newEnv(t, c.name)
 		p := env.Plane()

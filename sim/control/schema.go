@@ -13,7 +13,7 @@ func Schema() param.Schema {
 	d := DefaultPointMass()
 	return param.Schema{
 		{Key: "env", Label: "environment", Kind: param.Choice, Choices: Names(), Default: 0, Reset: true,
-			Help: "the task: pendulum swing-up, mountain car, cart-pole (continuous or left/right), point mass"},
+			Help: "the task: pendulum swing-up, mountain car, cart-pole (continuous or left/right), point mass, mountain car with three pushes, acrobot"},
 		{Key: "pm_dt", Label: "time step Δt", Min: 0.01, Max: 0.2, Step: 0.01, Default: d.Dt, Reset: true,
 			Help: "seconds of motion per step of the point mass"},
 		{Key: "pm_gain", Label: "force gain", Min: 0.5, Max: 10, Step: 0.1, Default: d.Gain, Reset: true,

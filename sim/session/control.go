@@ -67,6 +67,8 @@ type Control struct {
 	traj, prevTraj []Point
 	returns        curve
 	losses, meanQ  curve
+	lastLoss       float64 // of the last step with updates
+	lastQ          float64
 
 	version int
 }
@@ -263,6 +265,7 @@ func (c *Control) build() error {
 	c.prevTraj = make([]Point, 0, te.MaxEpisodeSteps()+1)
 	c.addPoint()
 	c.returns, c.losses, c.meanQ = newCurve(), newCurve(), newCurve()
+	c.lastLoss, c.lastQ = 0, 0
 	c.version++
 	c.RefreshHeatmaps()
 	return nil
@@ -372,6 +375,7 @@ func (c *Control) Step() {
 	if res.Updates > 0 {
 		c.losses.add(x, res.CriticLoss)
 		c.meanQ.add(x, res.MeanQ)
+		c.lastLoss, c.lastQ = res.CriticLoss, res.MeanQ
 	}
 	if res.EpisodeDone {
 		c.returns.add(x, c.tr.Last().Return)
@@ -383,6 +387,26 @@ func (c *Control) Step() {
 
 // Steps returns the number of environment steps taken.
 func (c *Control) Steps() int { return c.tr.Steps() }
+
+// Updates returns the number of network updates so far.
+func (c *Control) Updates() int { return c.tr.Agent().Updates() }
+
+// Diverged names what went NaN or infinite in the last step's updates (the
+// critic's loss or its mean Q) or in the state, or returns "".
+func (c *Control) Diverged() string {
+	switch {
+	case math.IsNaN(c.lastLoss) || math.IsInf(c.lastLoss, 0):
+		return fmt.Sprintf("the critic's loss became %v", c.lastLoss)
+	case math.IsNaN(c.lastQ) || math.IsInf(c.lastQ, 0):
+		return fmt.Sprintf("the critic's mean Q became %v", c.lastQ)
+	}
+	for i, x := range c.state {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return fmt.Sprintf("state variable %d of %s became %v", i, c.env, x)
+		}
+	}
+	return ""
+}
 
 // RefreshHeatmaps recomputes the value and policy heatmaps from the
 // current networks: one batch of HeatmapGrid² rows through the actor and

@@ -21,10 +21,21 @@ var GridAlgorithms = []Algorithm{
 	{"vi", "value iteration", "v ← max_a [r + γ P v], one synchronous sweep at a time"},
 	{"pi", "policy iteration", "evaluate the policy until max |Δv| < tolerance, then improve it greedily"},
 	{"tpi", "truncated policy iteration", "j evaluation sweeps, then a greedy improvement"},
-	{"eval", "policy evaluation", "v ← r_π + γ P_π v for a fixed policy (starts from the uniform random one)"},
+	{"eval", "policy evaluation", "v ← r_π + γ P_π v for a fixed policy: the uniform random one, or (policy: greedy) the greedy policy of the method shown before"},
 }
 
-// maxHistory bounds the per-sweep history kept for charts.
+// KeyPolicy is policy evaluation's choice of the policy it evaluates:
+// PolicyUniform or PolicyGreedy.
+const KeyPolicy = "policy"
+
+// The choices of KeyPolicy.
+const (
+	PolicyUniform = 0 // π(a|s) = 1/|A| everywhere
+	PolicyGreedy  = 1 // the policy the previous method showed when policy evaluation was chosen
+)
+
+// maxHistory bounds the points of the per-sweep history kept for charts;
+// when full, neighbouring points are averaged in pairs.
 const maxHistory = 4096
 
 // Grid is a session on a grid world.
@@ -37,9 +48,18 @@ type Grid struct {
 	vals      param.Values
 
 	solver *dp.Solver
-	// Deltas holds max |Δv| of every sweep since the last reset (the most
-	// recent maxHistory of them); DeltaBase is the sweep number of Deltas[0].
-	Deltas    []float64
+	greedy []float64 // π of the method shown before policy evaluation, nil if none
+	hist   history   // x sweep; max |Δv|
+	// Deltas holds max |Δv| per sweep since the last reset, thinned to at
+	// most 4096 points that span them all: point i is the mean of
+	// DeltaStride consecutive sweeps (1, 2, 4, … as the run grows),
+	// centred on sweep DeltaX[i]. Read-only; they change with every Step.
+	Deltas      []float64
+	DeltaX      []float64
+	DeltaStride int
+	// DeltaBase is 0: the history is thinned, never cut at the front.
+	//
+	// Deprecated: use DeltaX.
 	DeltaBase int
 	// Version counts changes that alter the schema or the grid's shape.
 	Version int
@@ -47,7 +67,7 @@ type Grid struct {
 
 // NewGrid starts algorithm on world with default parameters.
 func NewGrid(world grid.World, algorithm string) (*Grid, error) {
-	g := &Grid{}
+	g := &Grid{hist: newHistory(1, maxHistory)}
 	if err := g.load(world, algorithm, nil); err != nil {
 		return nil, err
 	}
@@ -120,6 +140,11 @@ func gridSchema(w grid.World, algorithm string) param.Schema {
 	}
 	sc = append(sc, param.Spec{Key: "slip", Label: "slip p", Min: 0, Max: math.Max(0.5, w.Slip), Step: 0.01, Default: w.Slip,
 		Help: "chance that a move goes sideways instead (half to each side)"})
+	if algorithm == "eval" {
+		sc = append(sc, param.Spec{Key: KeyPolicy, Label: "policy evaluated", Kind: param.Choice, Choices: []string{"uniform", "greedy"},
+			Default: PolicyUniform, Reset: true,
+			Help: "the uniform random policy (each action 1/|A|), or the greedy policy of the method shown before you switched to policy evaluation (its arrows at that moment)"})
+	}
 	if algorithm == "tpi" {
 		sc = append(sc, param.Spec{Key: "j", Label: "evaluation sweeps j", Kind: param.Int, Min: 1, Max: 100, Step: 1, Default: 3,
 			Help: "sweeps of policy evaluation before each improvement; 1 is value iteration, ∞ policy iteration"})
@@ -151,6 +176,8 @@ func (g *Grid) rebuild(fresh bool) error {
 	switch {
 	case g.solver != nil && !fresh:
 		policy = g.solver.Policy
+	case method == dp.Evaluate && v[KeyPolicy] == PolicyGreedy && len(g.greedy) == m.S*m.A:
+		policy = g.greedy
 	case method == dp.Evaluate:
 		policy = make([]float64, m.S*m.A)
 		for i := range policy {
@@ -165,7 +192,7 @@ func (g *Grid) rebuild(fresh bool) error {
 		s.SetValues(g.solver.V)
 		s.Sweeps, s.Iters = g.solver.Sweeps, g.solver.Iters
 	} else {
-		g.Deltas, g.DeltaBase = g.Deltas[:0], 0
+		g.clearHistory()
 	}
 	g.World, g.Model, g.solver = w, m, s
 	return nil
@@ -190,6 +217,9 @@ func (g *Grid) Set(key string, value float64) (note string, err error) {
 	if g.vals[key] == v {
 		return note, nil
 	}
+	if key == KeyPolicy && v == PolicyGreedy && g.greedy == nil {
+		return note, fmt.Errorf("policy evaluation was not reached from another method: there is no greedy policy to evaluate (run value or policy iteration, then switch)")
+	}
 	g.vals[key] = v
 	if s.Reset {
 		if err := g.rebuild(true); err != nil {
@@ -203,21 +233,32 @@ func (g *Grid) Set(key string, value float64) (note string, err error) {
 	return note, g.rebuild(false)
 }
 
-// SetWorld switches to another world, keeping γ and the tolerance.
+// SetWorld switches to another world, keeping γ and the tolerance. The
+// previous method's greedy policy belongs to the old world: policy
+// evaluation then evaluates the uniform random policy.
 func (g *Grid) SetWorld(w grid.World) error {
 	carry := param.Values{"gamma": g.vals["gamma"], "tol": g.vals["tol"], "j": g.vals.Get("j", 3)}
-	return g.load(w, g.Algorithm, carry)
+	prev := g.greedy
+	g.greedy = nil
+	if err := g.load(w, g.Algorithm, carry); err != nil {
+		g.greedy = prev
+		return err
+	}
+	return nil
 }
 
 // SetAlgorithm switches the method, keeping the world's parameters, γ and
-// the tolerance. Policy evaluation then evaluates the policy shown before.
+// the tolerance. Policy evaluation evaluates the uniform random policy
+// unless KeyPolicy chooses the greedy policy the method before it showed at
+// the switch, which is kept for that choice.
 func (g *Grid) SetAlgorithm(algorithm string) error {
-	prev := g.solver
-	if err := g.load(g.base, algorithm, g.vals); err != nil {
-		return err
+	prev := g.greedy
+	if s := g.solver; s != nil && s.Method != dp.Evaluate {
+		g.greedy = append(g.greedy[:0:0], s.Policy...)
 	}
-	if algorithm == "eval" && prev != nil && len(prev.Policy) == len(g.solver.Policy) {
-		copy(g.solver.Policy, prev.Policy)
+	if err := g.load(g.base, algorithm, g.vals); err != nil {
+		g.greedy = prev
+		return err
 	}
 	return nil
 }
@@ -225,19 +266,25 @@ func (g *Grid) SetAlgorithm(algorithm string) error {
 // Reset starts the algorithm again from v = 0.
 func (g *Grid) Reset() {
 	g.solver.Reset() // keeps the policy evaluated, or policy iteration's start
-	g.Deltas, g.DeltaBase = g.Deltas[:0], 0
+	g.clearHistory()
+}
+
+func (g *Grid) clearHistory() {
+	g.hist.reset()
+	g.showHistory()
+}
+
+// showHistory points the exported history fields at the history.
+func (g *Grid) showHistory() {
+	g.Deltas, g.DeltaX, g.DeltaStride, g.DeltaBase = g.hist.y[0], g.hist.x, g.hist.stride, 0
 }
 
 // Step runs one sweep.
 func (g *Grid) Step() {
 	s := g.solver
 	s.Step()
-	if len(g.Deltas) == maxHistory {
-		n := copy(g.Deltas, g.Deltas[maxHistory/2:])
-		g.Deltas = g.Deltas[:n]
-		g.DeltaBase += maxHistory / 2
-	}
-	g.Deltas = append(g.Deltas, s.Delta)
+	g.hist.add(float64(s.Sweeps), s.Delta)
+	g.showHistory()
 }
 
 // Sweeps, Iterations, Delta and Converged report progress.

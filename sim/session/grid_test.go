@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"bellman/sim/dp/exact"
 	"bellman/sim/grid"
 )
 
@@ -105,7 +106,7 @@ func TestSetClampsAndContinues(t *testing.T) {
 	}
 }
 
-// Switching worlds keeps γ; policy evaluation evaluates the policy shown.
+// Switching worlds keeps γ; policy evaluation can evaluate the policy shown.
 func TestSwitching(t *testing.T) {
 	g, _ := NewGrid(zhao(t), "vi")
 	g.Set("gamma", 0.8)
@@ -129,6 +130,9 @@ func TestSwitching(t *testing.T) {
 	}
 	converge(t, g)
 	if err := g.SetAlgorithm("eval"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.Set(KeyPolicy, PolicyGreedy); err != nil {
 		t.Fatal(err)
 	}
 	converge(t, g)
@@ -197,6 +201,9 @@ func TestResetKeepsEvaluatedPolicy(t *testing.T) {
 	if err := g.SetAlgorithm("eval"); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := g.Set(KeyPolicy, PolicyGreedy); err != nil {
+		t.Fatal(err)
+	}
 	var before, after GridSnapshot
 	g.Snapshot(&before)
 	g.Reset()
@@ -225,5 +232,124 @@ func TestSchemaSpansTheWorld(t *testing.T) {
 		if v := g.Value(key); v != want {
 			t.Errorf("%s = %v, want the file's %v", key, v, want)
 		}
+	}
+}
+
+// The per-sweep history spans the whole run: past 4096 sweeps each point is
+// the mean of 2 consecutive sweeps' max |Δv|, at their mean sweep number.
+func TestGridHistoryThinned(t *testing.T) {
+	g, _ := NewGrid(zhao(t), "vi")
+	if _, err := g.Set("tol", 1e-12); err != nil {
+		t.Fatal(err)
+	}
+	var deltas, sweeps []float64
+	for i := 0; i < maxHistory+1001; i++ {
+		g.Step()
+		deltas, sweeps = append(deltas, g.Delta()), append(sweeps, float64(g.Sweeps()))
+	}
+	for _, c := range []struct {
+		name     string
+		got, raw []float64
+	}{{"deltas", g.Deltas, deltas}, {"sweeps", g.DeltaX, sweeps}} {
+		stride, want := thinned(c.raw, maxHistory)
+		if g.DeltaStride != stride || stride != 2 || !sameApprox(c.got, want, 1e-15) {
+			t.Errorf("%s: stride %d, %d points; want stride %d, %d points", c.name, g.DeltaStride, len(c.got), stride, len(want))
+		}
+	}
+	if g.DeltaX[0] != 1.5 || g.Deltas[0] != (deltas[0]+deltas[1])/2 {
+		t.Errorf("first point (%v, %v), want sweeps 1 and 2", g.DeltaX[0], g.Deltas[0])
+	}
+	g.Reset()
+	if len(g.Deltas) != 0 || len(g.DeltaX) != 0 || g.DeltaStride != 1 {
+		t.Error("reset kept the history")
+	}
+}
+
+// Policy evaluation evaluates what it says, on the book's 2x2 world (Zhao,
+// chapter 2: s1 s2 on top, s3 s4 below, s2 forbidden, s4 the target; γ 0.9).
+//
+// The uniform random policy (each of the five actions 1/5), by default and
+// whatever ran before: with r = −1 for a bump or a forbidden cell and +1
+// for the target, the Bellman equation reads
+//
+//	5 v1 = −3 + γ(3 v1 + v2 + v3)    (up, left bump; right forbidden)
+//	5 v2 = −2 + γ(v1 + 3 v2 + v4)    (up, right bump; stay forbidden; down +1)
+//	5 v3 = −1 + γ(v1 + 3 v3 + v4)    (down, left bump; right +1)
+//	5 v4 = −2 + γ(v2 + v3 + 3 v4)    (right, down bump; up forbidden; stay +1)
+//
+// solved by hand: v = (−4092, −3862, −3452, −3682)/943 ≈ (−4.339, −4.095,
+// −3.661, −3.905); the closed form (I − γP_π)⁻¹ r_π of package exact
+// agrees. The greedy choice, after value iteration, evaluates its optimal
+// policy: the book's v = (9, 10, 10, 10).
+func TestEvaluatePolicyChoice(t *testing.T) {
+	w, err := grid.Parse([]byte(`{"layout": [".F", ".T"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	uniform := []float64{-4092.0 / 943, -3862.0 / 943, -3452.0 / 943, -3682.0 / 943}
+	check := func(name string, g *Grid, want []float64) {
+		t.Helper()
+		converge(t, g)
+		var snap GridSnapshot
+		g.Snapshot(&snap)
+		for s, v := range want {
+			if math.Abs(snap.V[s]-v) > 1e-5 {
+				t.Errorf("%s: v(s%d) = %v, want %v", name, s+1, snap.V[s], v)
+			}
+		}
+	}
+	g, err := NewGrid(w, "eval")
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("eval opened directly", g, uniform)
+	m := g.Model
+	pi := make([]float64, m.S*m.A)
+	for i := range pi {
+		pi[i] = 1 / float64(m.A)
+	}
+	closed, err := exact.Evaluate(nil, m.Model, pi, 0.9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for s, v := range uniform {
+		if math.Abs(closed[s]-v) > 1e-12 {
+			t.Errorf("closed form v(s%d) = %v, hand-solved %v", s+1, closed[s], v)
+		}
+	}
+	if _, err := g.Set(KeyPolicy, PolicyGreedy); err == nil || !strings.Contains(err.Error(), "no greedy policy") {
+		t.Errorf("greedy with no method before: %v", err)
+	}
+
+	for _, from := range []string{"vi", "pi", "tpi"} {
+		g, _ := NewGrid(w, from)
+		converge(t, g)
+		if err := g.SetAlgorithm("eval"); err != nil {
+			t.Fatal(err)
+		}
+		if g.Value(KeyPolicy) != PolicyUniform {
+			t.Errorf("after %s: policy %v, want uniform", from, g.Value(KeyPolicy))
+		}
+		check("eval after "+from, g, uniform)
+		if _, err := g.Set(KeyPolicy, PolicyGreedy); err != nil {
+			t.Fatal(err)
+		}
+		if g.Sweeps() != 0 {
+			t.Errorf("after %s: choosing the policy did not restart the evaluation", from)
+		}
+		check("greedy of "+from, g, []float64{9, 10, 10, 10})
+		// Back to uniform, and a γ change keeps the policy evaluated.
+		if _, err := g.Set(KeyPolicy, PolicyUniform); err != nil {
+			t.Fatal(err)
+		}
+		check("uniform again after "+from, g, uniform)
+		if _, err := g.Set(KeyPolicy, PolicyGreedy); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := g.Set("gamma", 0.5); err != nil {
+			t.Fatal(err)
+		}
+		// γ 0.5: v4 = 1/(1 − 0.5) = 2, v2 = v3 = 1 + 0.5·2, v1 = 0.5·2.
+		check("greedy of "+from+" at γ 0.5", g, []float64{1, 2, 2, 2})
 	}
 }

@@ -29,9 +29,10 @@ const (
 // of the greedy policy against the optimum.
 const DefaultGapEvery = 500
 
-// maxTrail bounds the trail of an episode kept for drawing, and
-// maxLearnHistory the per-episode and per-evaluation histories; when full,
-// the older half is dropped.
+// maxTrail bounds the trail of an episode kept for drawing (when full, its
+// older half is dropped), and maxLearnHistory the points of the
+// per-episode and per-evaluation histories (when full, neighbouring points
+// are averaged in pairs: the charts always show the whole run).
 const (
 	maxTrail        = 4096
 	maxLearnHistory = 4096
@@ -44,7 +45,7 @@ type EpisodeStats struct {
 	Return  float64 // sum of its rewards (undiscounted)
 	Length  int     // its steps
 	Error   float64 // mean |error| of the agent's real updates per step (TD error; MC: |G − q|)
-	Optimal float64 // share of non-terminal states whose greedy action is optimal, at its end
+	Optimal float64 // share of reachable non-terminal states whose greedy action is optimal, at its end
 	Epsilon float64 // ε the agent explored with
 }
 
@@ -55,7 +56,10 @@ type EpisodeStats struct {
 // the same γ: the share of states where the greedy action is optimal (an
 // action is optimal if its q* is within 1e-6 of the best), at every
 // episode's end, and the gap max_s |v_π(s) − v*(s)| of the greedy policy π,
-// every GapEvery steps (and on Evaluate).
+// every GapEvery steps (and on Evaluate). Both count only the non-terminal
+// states an episode can reach (agent.Reachable): from the start cell, or
+// from any state for random starts and for agents that choose their own
+// starts; the cells of a maze behind its target do not count.
 type Learn struct {
 	base  grid.World // as loaded, before parameter overrides
 	World grid.World // with the current parameters
@@ -80,20 +84,17 @@ type Learn struct {
 	visits []int     // per state
 	epErr  float64   // Σ |error| of the current episode
 
-	returns, lengths, errs, optimal []float64 // per finished episode
-	histBase                        int       // finished episodes dropped from the front
-	gaps                            []float64 // gap of each evaluation
-	gapSteps                        []int     // session steps of each evaluation
-	gapBase                         int
-	share, gap                      float64
-	gapStep                         int // steps at the last evaluation
-	last                            EpisodeStats
+	episodes   history // per finished episode: x episode; return, length, error, optimal share
+	gaps       history // per evaluation: x session step; gap
+	share, gap float64
+	gapStep    int // steps at the last evaluation
+	last       EpisodeStats
 }
 
 // NewLearn starts the named agent on world with default parameters and the
 // given seed.
 func NewLearn(world grid.World, agentName string, seed uint64) (*Learn, error) {
-	l := &Learn{GapEvery: DefaultGapEvery}
+	l := &Learn{GapEvery: DefaultGapEvery, episodes: newHistory(4, maxLearnHistory), gaps: newHistory(1, maxLearnHistory)}
 	if err := l.load(world, agentName, param.Values{KeySeed: float64(seed)}); err != nil {
 		return nil, err
 	}
@@ -134,12 +135,20 @@ func learnSchema(w grid.World, agentName string) (param.Schema, error) {
 	if err != nil {
 		return nil, err
 	}
-	length := 100.0
+	return append(sc, sessionSchema(w, agent.EpisodeLength(agentName))...), nil
+}
+
+// sessionSchema declares a grid learning session's own parameters (episode
+// length, start, seed) and the world's rewards and slip, with the world
+// file's values as defaults. A continuing world's episodes end only when
+// cut off, after length steps by default; an episodic world's end at the
+// target, within 1000.
+func sessionSchema(w grid.World, length int) param.Schema {
 	if w.Terminal {
 		length = 1000
 	}
-	sc = append(sc, param.Spec{Key: KeyEpisodeLength, Label: "episode length", Kind: param.Int, Min: 1, Max: 100_000, Step: 1,
-		Default: length, Help: "steps after which an episode is cut off (a truncation: TD methods still bootstrap)"})
+	sc := param.Schema{{Key: KeyEpisodeLength, Label: "episode length", Kind: param.Int, Min: 1, Max: 100_000, Step: 1,
+		Default: float64(length), Help: "steps after which an episode is cut off (a truncation: TD methods still bootstrap)"}}
 	if _, _, ok := w.StartCell(); ok {
 		sc = append(sc, param.Spec{Key: KeyStart, Label: "episodes start", Kind: param.Choice, Choices: []string{"start-cell", "random"},
 			Help: "from the start cell S, or from a uniformly random non-terminal cell"})
@@ -165,7 +174,7 @@ func learnSchema(w grid.World, agentName string) (param.Schema, error) {
 	}
 	sc = append(sc, param.Spec{Key: "slip", Label: "slip p", Min: 0, Max: math.Max(0.5, w.Slip), Step: 0.01, Default: w.Slip, Reset: true,
 		Help: "chance that a move goes sideways instead (half to each side)"})
-	return sc, nil
+	return sc
 }
 
 // world returns the base world with the current rewards and slip.
@@ -210,7 +219,7 @@ func (l *Learn) reset() error {
 	if err != nil {
 		return err
 	}
-	opt, err := agent.NewOptimum(m.Model, cfg.Gamma)
+	opt, err := l.optimum(m, cfg.Gamma, env.Start)
 	if err != nil {
 		return err
 	}
@@ -220,12 +229,33 @@ func (l *Learn) reset() error {
 	l.q = make([]float64, m.S*m.A)
 	l.visits = make([]int, m.S)
 	l.trail = l.trail[:0]
-	l.returns, l.lengths, l.errs, l.optimal = l.returns[:0], l.lengths[:0], l.errs[:0], l.optimal[:0]
-	l.gaps, l.gapSteps = l.gaps[:0], l.gapSteps[:0]
-	l.histBase, l.gapBase, l.epErr, l.last = 0, 0, 0, EpisodeStats{}
+	l.episodes.reset()
+	l.gaps.reset()
+	l.epErr, l.last = 0, EpisodeStats{}
 	l.Run++
 	l.Evaluate()
 	return nil
+}
+
+// optimum solves m for γ and counts the states reachable from the start
+// distribution of the episodes (see countStart) when the environment
+// starts them in envStart.
+func (l *Learn) optimum(m *grid.Model, gamma float64, envStart int) (*agent.Optimum, error) {
+	opt, err := agent.NewOptimum(m.Model, gamma)
+	if err != nil {
+		return nil, err
+	}
+	return opt, opt.SetStart(l.countStart(envStart))
+}
+
+// countStart returns the start the optimum counts reachable states from:
+// the environment's start state envStart, or every non-terminal state (-1)
+// for random starts and for agents that choose their own.
+func (l *Learn) countStart(envStart int) int {
+	if agent.ChoosesStarts(l.Agent) {
+		return -1
+	}
+	return envStart
 }
 
 // Schema returns the parameters of the current world and agent.
@@ -273,14 +303,19 @@ func (l *Learn) apply(key string) error {
 	case KeyEpisodeLength:
 		return env.SetMaxSteps(int(l.vals[key]))
 	case KeyStart:
-		return env.SetStart(l.startState(l.Model))
+		if err := env.SetStart(l.startState(l.Model)); err != nil {
+			return err
+		}
+		if err := l.opt.SetStart(l.countStart(env.Start)); err != nil {
+			return err
+		}
 	case "r-boundary", "r-forbidden", "r-target", "r-other", "r-cliff":
 		w := l.world()
 		m, err := w.Build()
 		if err != nil {
 			return err
 		}
-		opt, err := agent.NewOptimum(m.Model, l.vals[agent.KeyGamma])
+		opt, err := l.optimum(m, l.vals[agent.KeyGamma], env.Start)
 		if err != nil {
 			return err
 		}
@@ -292,7 +327,7 @@ func (l *Learn) apply(key string) error {
 			return err
 		}
 		if key == agent.KeyGamma {
-			opt, err := agent.NewOptimum(l.Model.Model, cfg.Gamma)
+			opt, err := l.optimum(l.Model, cfg.Gamma, env.Start)
 			if err != nil {
 				return err
 			}
@@ -358,18 +393,7 @@ func (l *Learn) Step() (ended bool) {
 		share := l.opt.ShareQ(r.Agent.ActionValues(l.q))
 		l.last = EpisodeStats{Episode: r.Episode, Steps: r.Steps, Return: r.Return, Length: r.T,
 			Error: l.epErr / float64(r.T), Optimal: share, Epsilon: r.Agent.Epsilon()}
-		if len(l.returns) == maxLearnHistory {
-			h := maxLearnHistory / 2
-			l.returns = l.returns[:copy(l.returns, l.returns[h:])]
-			l.lengths = l.lengths[:copy(l.lengths, l.lengths[h:])]
-			l.errs = l.errs[:copy(l.errs, l.errs[h:])]
-			l.optimal = l.optimal[:copy(l.optimal, l.optimal[h:])]
-			l.histBase += h
-		}
-		l.returns = append(l.returns, l.last.Return)
-		l.lengths = append(l.lengths, float64(l.last.Length))
-		l.errs = append(l.errs, l.last.Error)
-		l.optimal = append(l.optimal, share)
+		l.episodes.add(float64(l.last.Episode), l.last.Return, float64(l.last.Length), l.last.Error, share)
 		l.share = share
 	}
 	if l.GapEvery > 0 && r.Steps-l.gapStep >= l.GapEvery {
@@ -393,19 +417,13 @@ func (l *Learn) addTrail(cell int) {
 }
 
 // Evaluate measures the agent's greedy policy against the optimum now and
-// returns the share of non-terminal states where it is optimal and the gap
-// max_s |v_π(s) − v*(s)|. The gap is also recorded in the gap history.
+// returns the share of reachable non-terminal states where it is optimal
+// and the gap max_s |v_π(s) − v*(s)| over the reachable states. The gap is
+// also recorded in the gap history.
 func (l *Learn) Evaluate() (share, gap float64) {
 	g := l.runner.Agent.Greedy(l.greedy)
 	l.share, l.gap, l.gapStep = l.opt.ShareQ(l.runner.Agent.ActionValues(l.q)), l.opt.Gap(g), l.runner.Steps
-	if len(l.gaps) == maxLearnHistory {
-		h := maxLearnHistory / 2
-		l.gaps = l.gaps[:copy(l.gaps, l.gaps[h:])]
-		l.gapSteps = l.gapSteps[:copy(l.gapSteps, l.gapSteps[h:])]
-		l.gapBase += h
-	}
-	l.gaps = append(l.gaps, l.gap)
-	l.gapSteps = append(l.gapSteps, l.gapStep)
+	l.gaps.add(float64(l.gapStep), l.gap)
 	return l.share, l.gap
 }
 
@@ -438,11 +456,15 @@ type LearnSnapshot struct {
 	Greedy []int     // greedy action of each state, ties to the first
 	// GreedyOptimal says for each state whether the agent acts optimally
 	// there: every action tied for its best is optimal (always true for
-	// terminal states).
+	// terminal states and for states out of reach).
 	GreedyOptimal []bool
-	VStar         []float64 // v* of the same γ
-	Traces        []float64 // Σ_a e(s,a) per state; nil if the agent has no traces
-	Visits        []int     // times each state was visited (starts included)
+	// Reachable says for each state whether an episode can reach it from
+	// the start distribution (agent.Reachable); only the reachable
+	// non-terminal states count in OptimalShare, Optimal and the gaps.
+	Reachable []bool
+	VStar     []float64 // v* of the same γ
+	Traces    []float64 // Σ_a e(s,a) per state; nil if the agent has no traces
+	Visits    []int     // times each state was visited (starts included)
 
 	Agent       string
 	Cell        int   // the agent's cell (row-major), -1 before the first step
@@ -455,14 +477,28 @@ type LearnSnapshot struct {
 	Epsilon     float64
 	Gamma       float64
 
-	// Per finished episode: Returns[i] is episode HistoryBase+i+1.
+	// Per finished episode, thinned: point i is the mean of HistoryStride
+	// consecutive episodes (1, 2, 4, … as the run grows, so that the whole
+	// run is kept in at most 4096 points), centred on episode EpisodeX[i]
+	// (the mean of their numbers). A moving average over w episodes spans
+	// SmoothPoints(w) points.
 	Returns, Lengths, Errors, Optimal []float64
-	HistoryBase                       int
-	// Per evaluation of the greedy policy: Gaps[i] at session step
-	// GapSteps[i]; GapBase evaluations were dropped from the front.
-	Gaps     []float64
-	GapSteps []int
-	GapBase  int
+	EpisodeX                          []float64
+	HistoryStride                     int
+	// HistoryBase is 0: histories are thinned, never cut at the front.
+	//
+	// Deprecated: use EpisodeX.
+	HistoryBase int
+	// Per evaluation of the greedy policy, thinned in the same way: Gaps[i]
+	// is the mean gap of GapStride consecutive evaluations, centred on
+	// session step GapSteps[i].
+	Gaps      []float64
+	GapSteps  []float64
+	GapStride int
+	// GapBase is 0: the gap history is thinned, never cut at the front.
+	//
+	// Deprecated: use GapSteps.
+	GapBase int
 
 	OptimalShare float64 // at the last episode end or evaluation
 	Gap          float64 // at the last evaluation, session step GapStep
@@ -486,8 +522,13 @@ func (l *Learn) Snapshot(dst *LearnSnapshot) {
 		dst.GreedyOptimal = make([]bool, m.S)
 	}
 	dst.GreedyOptimal = dst.GreedyOptimal[:m.S]
+	if cap(dst.Reachable) < m.S {
+		dst.Reachable = make([]bool, m.S)
+	}
+	dst.Reachable = dst.Reachable[:m.S]
 	for s := range dst.Greedy {
-		dst.GreedyOptimal[s] = m.Terminal[s] || l.opt.OptimalQ(s, dst.Q[s*m.A:(s+1)*m.A])
+		dst.Reachable[s] = l.opt.Reachable(s)
+		dst.GreedyOptimal[s] = m.Terminal[s] || !dst.Reachable[s] || l.opt.OptimalQ(s, dst.Q[s*m.A:(s+1)*m.A])
 	}
 	dst.VStar = append(resizeF(dst.VStar, 0), l.opt.V...)
 	if tr, ok := ag.(agent.Tracer); ok {
@@ -514,20 +555,42 @@ func (l *Learn) Snapshot(dst *LearnSnapshot) {
 	dst.Episode, dst.EpisodeStep, dst.Return, dst.Steps = r.Episode, r.T, r.Return, r.Steps
 	dst.EpisodeDone = r.Ended() && r.Steps > 0
 	dst.Epsilon, dst.Gamma = ag.Epsilon(), l.vals[agent.KeyGamma]
-	dst.Returns = append(resizeF(dst.Returns, 0), l.returns...)
-	dst.Lengths = append(resizeF(dst.Lengths, 0), l.lengths...)
-	dst.Errors = append(resizeF(dst.Errors, 0), l.errs...)
-	dst.Optimal = append(resizeF(dst.Optimal, 0), l.optimal...)
-	dst.HistoryBase = l.histBase
-	dst.Gaps = append(resizeF(dst.Gaps, 0), l.gaps...)
-	dst.GapSteps = append(resizeI(dst.GapSteps, 0), l.gapSteps...)
-	dst.GapBase = l.gapBase
+	h := &l.episodes
+	dst.EpisodeX = copyHistory(dst.EpisodeX, h.x)
+	dst.Returns = copyHistory(dst.Returns, h.y[0])
+	dst.Lengths = copyHistory(dst.Lengths, h.y[1])
+	dst.Errors = copyHistory(dst.Errors, h.y[2])
+	dst.Optimal = copyHistory(dst.Optimal, h.y[3])
+	dst.HistoryStride, dst.HistoryBase = h.stride, 0
+	dst.GapSteps = copyHistory(dst.GapSteps, l.gaps.x)
+	dst.Gaps = copyHistory(dst.Gaps, l.gaps.y[0])
+	dst.GapStride, dst.GapBase = l.gaps.stride, 0
 	dst.OptimalShare, dst.Gap, dst.GapStep = l.share, l.gap, l.gapStep
 	dst.Version, dst.Run = l.Version, l.Run
 }
 
+// SmoothPoints returns the number of points of the per-episode histories
+// a moving average over the given number of episodes spans: episodes /
+// HistoryStride, rounded, at least 1 (each point already averages
+// HistoryStride episodes).
+func (s *LearnSnapshot) SmoothPoints(episodes int) int {
+	stride := max(s.HistoryStride, 1)
+	return max(1, (episodes+stride/2)/stride)
+}
+
+// copyHistory copies a history column into dst, growing dst once to the
+// history's largest size.
+func copyHistory(dst, src []float64) []float64 {
+	if cap(dst) < maxLearnHistory {
+		dst = make([]float64, 0, maxLearnHistory)
+	}
+	return append(dst[:0], src...)
+}
+
 // MovingAverage writes into dst (len(src)) the mean of the last window
-// values of src up to each index (fewer at the start) and returns it.
+// values of src up to each index (fewer at the start) and returns it. For
+// a thinned history, whose points each average stride raw values, a
+// window of w raw values is one of max(1, w/stride) points.
 func MovingAverage(dst, src []float64, window int) []float64 {
 	dst = resizeF(dst, len(src))
 	if window < 1 {

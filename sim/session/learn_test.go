@@ -63,7 +63,7 @@ func TestLearnSchema(t *testing.T) {
 	if strings.Contains(keys, "start") || strings.Contains(keys, "r-cliff") {
 		t.Errorf("a world without a start cell or cliffs: %s", keys)
 	}
-	if v := l.Values(); v["seed"] != 7 || v["episode-length"] != 100 {
+	if v := l.Values(); v["seed"] != 7 || v["episode-length"] != 10 {
 		t.Errorf("seed %v, episode length %v", v["seed"], v["episode-length"])
 	}
 	c := newLearn(t, learnCliff, "qlearning", 1)
@@ -259,29 +259,92 @@ func TestLearnSnapshotLayers(t *testing.T) {
 	}
 }
 
-// Histories are bounded and numbered; the gap is evaluated every GapEvery
-// steps.
+// thinned returns the expected thinned history of raw values: the smallest
+// stride 1, 2, 4, … that leaves at most max points, and the mean of each
+// complete group of stride consecutive values (a trailing incomplete group
+// is not shown yet).
+func thinned(raw []float64, max int) (stride int, points []float64) {
+	stride = 1
+	for len(raw)/stride > max {
+		stride *= 2
+	}
+	for i := 0; i+stride <= len(raw); i += stride {
+		sum := 0.0
+		for _, x := range raw[i : i+stride] {
+			sum += x
+		}
+		points = append(points, sum/float64(stride))
+	}
+	return stride, points
+}
+
+func sameApprox(a, b []float64, tol float64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Abs(a[i]-b[i]) > tol {
+			return false
+		}
+	}
+	return true
+}
+
+// Histories keep the whole run at a bounded size: past maxLearnHistory
+// points, each point is the mean of 2, then 4, … consecutive episodes (or
+// evaluations), checked against the episodes as they ended; the gap is
+// evaluated every GapEvery steps.
 func TestLearnHistories(t *testing.T) {
+	for _, n := range []int{1000, maxLearnHistory + 1000, 3*maxLearnHistory + 123} {
+		l := newLearn(t, learnZhao, "qlearning", 1)
+		l.Set("episode-length", 1)
+		l.GapEvery = 1
+		var episode, returns, lengths, optimal, gapSteps, gaps []float64
+		gapSteps, gaps = append(gapSteps, 0), append(gaps, l.gap) // the reset's evaluation
+		for i := 0; i < n; i++ {
+			if !l.Step() {
+				t.Fatal("an episode of one step did not end")
+			}
+			e := l.LastEpisode()
+			episode, returns = append(episode, float64(e.Episode)), append(returns, e.Return)
+			lengths, optimal = append(lengths, float64(e.Length)), append(optimal, e.Optimal)
+			gapSteps, gaps = append(gapSteps, float64(l.gapStep)), append(gaps, l.gap)
+		}
+		var s LearnSnapshot
+		l.Snapshot(&s)
+		stride, want := thinned(returns, maxLearnHistory)
+		if s.HistoryStride != stride || !sameApprox(s.Returns, want, 1e-9) {
+			t.Errorf("%d episodes: stride %d, %d returns; want stride %d, %d", n, s.HistoryStride, len(s.Returns), stride, len(want))
+		}
+		for _, c := range []struct {
+			name     string
+			got, raw []float64
+		}{{"episode", s.EpisodeX, episode}, {"length", s.Lengths, lengths}, {"optimal", s.Optimal, optimal}} {
+			if _, want := thinned(c.raw, maxLearnHistory); !sameApprox(c.got, want, 1e-9) {
+				t.Errorf("%d episodes: %s history differs (%d points, want %d)", n, c.name, len(c.got), len(want))
+			}
+		}
+		if len(s.Errors) != len(s.Returns) || s.HistoryBase != 0 {
+			t.Errorf("%d errors, base %d", len(s.Errors), s.HistoryBase)
+		}
+		// The first point still covers the first episodes.
+		if want := float64(1+stride) / 2; s.EpisodeX[0] != want {
+			t.Errorf("%d episodes: first point at episode %v, want %v", n, s.EpisodeX[0], want)
+		}
+		stride, want = thinned(gaps, maxLearnHistory)
+		_, wantX := thinned(gapSteps, maxLearnHistory)
+		if s.GapStride != stride || !sameApprox(s.Gaps, want, 1e-9) || !sameApprox(s.GapSteps, wantX, 1e-9) || s.GapStep != n {
+			t.Errorf("%d steps: gap stride %d, %d gaps, last step %d; want stride %d, %d", n, s.GapStride, len(s.Gaps), s.GapStep, stride, len(want))
+		}
+	}
+	// Every 100 steps: one evaluation at the reset, then one per 100 steps.
 	l := newLearn(t, learnZhao, "qlearning", 1)
-	l.Set("episode-length", 1)
 	l.GapEvery = 100
-	n := maxLearnHistory + 1000
-	l.StepN(n)
+	l.StepN(1050)
 	var s LearnSnapshot
 	l.Snapshot(&s)
-	if len(s.Returns) > maxLearnHistory || s.HistoryBase+len(s.Returns) != n || s.Episode != n {
-		t.Errorf("%d returns from base %d after %d episodes", len(s.Returns), s.HistoryBase, n)
-	}
-	if len(s.Lengths) != len(s.Returns) || len(s.Errors) != len(s.Returns) || len(s.Optimal) != len(s.Returns) {
-		t.Error("histories of different lengths")
-	}
-	// Evaluations: one at the reset (the episode length does not change
-	// the policy), then one every 100 steps.
-	if got, want := s.GapBase+len(s.Gaps), 1+n/100; got != want {
-		t.Errorf("%d evaluations, want %d", got, want)
-	}
-	if last := s.GapSteps[len(s.GapSteps)-1]; last != n/100*100 || s.GapStep != last {
-		t.Errorf("last evaluation at step %d", last)
+	if want := []float64{0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000}; !reflect.DeepEqual(s.GapSteps, want) || s.GapStep != 1000 {
+		t.Errorf("evaluations at steps %v (last %d), want %v", s.GapSteps, s.GapStep, want)
 	}
 }
 
@@ -301,6 +364,18 @@ func TestLearnAllocs(t *testing.T) {
 		}
 		if n := testing.AllocsPerRun(20, func() { l.Snapshot(&s) }); n != 0 {
 			t.Errorf("%s: Snapshot allocates %v times", name, n)
+		}
+	}
+}
+
+// A moving average over 20 episodes spans 20 points of single episodes,
+// 5 of 4 episodes each, 3 of 8 (2.5 rounded), and one point once a point
+// averages 20 or more.
+func TestSmoothPoints(t *testing.T) {
+	for _, tc := range [][2]int{{1, 20}, {4, 5}, {8, 3}, {16, 1}, {32, 1}, {0, 20}} {
+		s := LearnSnapshot{HistoryStride: tc[0]}
+		if got := s.SmoothPoints(20); got != tc[1] {
+			t.Errorf("stride %d: %d points, want %d", tc[0], got, tc[1])
 		}
 	}
 }
@@ -358,6 +433,49 @@ func TestSetAgentCarriesChangesOnly(t *testing.T) {
 		}
 		if got := l.Value(s.Key); got != want {
 			t.Errorf("after mc-egreedy → sarsa, %s = %v, want %v", s.Key, got, want)
+		}
+	}
+}
+
+// The corridor S . T . (terminal target, γ 0.9): from the start cell the
+// cell behind the target is out of reach. An agent whose greedy policy is
+// optimal except there (walking right into the boundary: −10 against v* =
+// 1, a gap of 11) is optimal everywhere that counts, and the snapshot does
+// not mark that cell; with random starts, or with exploring starts, it
+// counts and the share is 2 of 3.
+func TestLearnCountsReachableStates(t *testing.T) {
+	const corridor = `{"layout": ["S.T."], "actions": 4, "terminal": true}`
+	const up, right, left = 0, 1, 3
+	for _, tc := range []struct {
+		agent  string
+		random bool
+		share  float64
+		gap    float64
+	}{
+		{"qlearning", false, 1, 0},
+		{"qlearning", true, 2.0 / 3, 11},
+		{"mc-es", false, 2.0 / 3, 11},
+	} {
+		l := newLearn(t, corridor, tc.agent, 1)
+		if tc.random {
+			if _, err := l.Set(KeyStart, 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		q := l.Runner().Agent.Table()
+		clear(q)
+		for s, a := range []int{right, right, up, right} {
+			q[s*4+a] = 1
+		}
+		share, gap := l.Evaluate()
+		if math.Abs(share-tc.share) > 1e-12 || math.Abs(gap-tc.gap) > 1e-8 {
+			t.Errorf("%s random %v: share %v gap %v, want %v %v", tc.agent, tc.random, share, gap, tc.share, tc.gap)
+		}
+		var s LearnSnapshot
+		l.Snapshot(&s)
+		counted := tc.share != 1
+		if s.Reachable[3] != counted || s.GreedyOptimal[3] != !counted || !s.Reachable[0] || !s.Reachable[2] || !s.GreedyOptimal[0] {
+			t.Errorf("%s random %v: reachable %v, greedy optimal %v", tc.agent, tc.random, s.Reachable, s.GreedyOptimal)
 		}
 	}
 }

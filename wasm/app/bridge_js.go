@@ -5,35 +5,37 @@ package app
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 	"syscall/js"
+
+	"bellman/sim/proto"
 )
 
 // install defines window.bellman, the page's handle on the game. Every call
-// only queues a command or reads the published status; none blocks.
-func (b *Bridge) install() {
+// only queues a request or reads what the game published; none blocks.
+func (b *Bridge) install(g *Game) {
 	api := js.Global().Get("Object").New()
-	push := func(op string) js.Func {
+	push := func(name string) js.Func {
 		return js.FuncOf(func(this js.Value, args []js.Value) any {
-			b.Push(command(op, args))
+			b.Push(call(name, args))
 			return nil
 		})
 	}
-	for _, op := range []string{"play", "pause", "toggle", "step", "reset", "set", "world", "load", "algorithm", "speed", "layer", "select", "lesson"} {
-		api.Set(op, push(op))
+	for _, name := range []string{"play", "pause", "toggle", "step", "reset", "set", "world", "load", "algorithm",
+		"speed", "layer", "select", "lesson", "compare", "endCompare", "restart", "selectRun", "address"} {
+		api.Set(name, push(name))
 	}
-	api.Set("status", js.FuncOf(func(this js.Value, args []js.Value) any {
-		return b.StatusJSON()
-	}))
-	api.Set("lessons", js.FuncOf(func(this js.Value, args []js.Value) any {
-		return lessonsJSON()
-	}))
+	api.Set("status", js.FuncOf(func(this js.Value, args []js.Value) any { return g.StatusJSON() }))
+	api.Set("lessons", js.FuncOf(func(this js.Value, args []js.Value) any { return g.Lessons() }))
+	api.Set("worldFile", js.FuncOf(func(this js.Value, args []js.Value) any { return g.WorldFile() }))
 	// Clicks and keys are taken from the DOM events, which never miss a
 	// press that starts and ends between two ticks.
 	doc := js.Global().Get("document")
 	doc.Call("addEventListener", "click", js.FuncOf(func(this js.Value, args []js.Value) any {
 		e := args[0]
 		dpr := js.Global().Get("devicePixelRatio").Float()
-		b.Push(Command{Op: "click", Value: e.Get("clientX").Float() * dpr, Row: int(e.Get("clientY").Float() * dpr)})
+		b.Push(request{kind: reqClick, x: e.Get("clientX").Float() * dpr, y: e.Get("clientY").Float() * dpr})
 		return nil
 	}))
 	doc.Call("addEventListener", "keydown", js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -43,42 +45,52 @@ func (b *Bridge) install() {
 		}
 		switch e.Get("key").String() {
 		case " ":
-			b.Push(Command{Op: "toggle"})
+			b.Push(request{cmd: proto.Command{Op: proto.OpToggle}})
 			e.Call("preventDefault")
 		case "s":
-			b.Push(Command{Op: "step"})
+			b.Push(request{cmd: proto.Command{Op: proto.OpStep}})
 		case "r":
-			b.Push(Command{Op: "reset"})
+			b.Push(request{cmd: proto.Command{Op: proto.OpReset}})
 		}
 		return nil
 	}))
 	js.Global().Set("bellman", api)
 }
 
-// command turns a call from the page into a command. Arguments of the
-// wrong type never panic: a value that should be a number becomes NaN
-// (clamped and reported by the game), other mistakes a "bad" command whose
-// message the status line shows.
-func command(op string, args []js.Value) (c Command) {
+// call turns a call from the page into a request. Arguments of the wrong
+// type never panic: they become a "bad" request whose message the status
+// line shows.
+func call(name string, args []js.Value) (r request) {
 	defer func() {
-		if r := recover(); r != nil {
-			c = Command{Op: "bad", Key: fmt.Sprintf("bellman.%s: %v", op, r)}
+		if p := recover(); p != nil {
+			r = request{kind: reqBad, text: fmt.Sprintf("bellman.%s: %v", name, p)}
 		}
 	}()
-	number := func(i int) float64 {
+	bad := func(format string, a ...any) request {
+		return request{kind: reqBad, text: "bellman." + name + ": " + fmt.Sprintf(format, a...)}
+	}
+	// number reads argument i: a number, a boolean, or a string that reads
+	// as a number.
+	number := func(i int, what string) (float64, error) {
 		if i >= len(args) {
-			return math.NaN()
+			return 0, fmt.Errorf("needs %s", what)
 		}
-		switch args[i].Type() {
+		switch a := args[i]; a.Type() {
 		case js.TypeNumber:
-			return args[i].Float()
+			return a.Float(), nil
 		case js.TypeBoolean:
-			if args[i].Bool() {
-				return 1
+			if a.Bool() {
+				return 1, nil
 			}
-			return 0
+			return 0, nil
+		case js.TypeString:
+			x, err := strconv.ParseFloat(strings.TrimSpace(a.String()), 64)
+			if err != nil {
+				return 0, fmt.Errorf("%q is not a number (%s)", a.String(), what)
+			}
+			return x, nil
 		}
-		return math.NaN()
+		return 0, fmt.Errorf("needs %s, not a %s", what, args[i].Type())
 	}
 	str := func(i int) (string, bool) {
 		if i >= len(args) || args[i].Type() != js.TypeString {
@@ -86,30 +98,76 @@ func command(op string, args []js.Value) (c Command) {
 		}
 		return args[i].String(), true
 	}
-	c.Op = op
-	switch op {
-	case "set", "layer":
-		key, ok := str(0)
+	switch name {
+	case "compare", "address":
+		text, ok := str(0)
 		if !ok {
-			return Command{Op: "bad", Key: "bellman." + op + " needs a name first, e.g. " + op + `("gamma", 0.5)`}
+			return bad("needs a string, e.g. %s", map[string]string{"compare": `"seeds=1-4&b.alpha=0.5"`, "address": "location.hash"}[name])
 		}
-		c.Key, c.Value = key, number(1)
-	case "world", "load", "algorithm", "lesson":
+		kind := reqCompare
+		if name == "address" {
+			kind = reqAddress
+		}
+		return request{kind: kind, text: text}
+	case "endCompare":
+		return request{kind: reqEndCompare}
+	case "restart", "selectRun":
+		id, err := number(0, "a run's number")
+		if err != nil || id != math.Trunc(id) || math.Abs(id) > 1e6 {
+			return bad("needs a run's number (status().runs)")
+		}
+		kind := reqRestart
+		if name == "selectRun" {
+			kind = reqSelectRun
+		}
+		return request{kind: kind, id: int(id)}
+	}
+	op, err := proto.ParseOp(name)
+	if err != nil {
+		return bad("%v", err)
+	}
+	c := proto.Command{Op: op}
+	switch op {
+	case proto.OpSet, proto.OpLayer:
 		key, ok := str(0)
 		if !ok {
-			return Command{Op: "bad", Key: "bellman." + op + " needs a name (a string)"}
+			return bad(`needs a name first, e.g. %s("gamma", 0.5)`, name)
+		}
+		v, err := number(1, "a value")
+		if err != nil {
+			return bad("%s: %v", key, err)
+		}
+		c.Key, c.Value = key, v
+	case proto.OpWorld, proto.OpAlgorithm, proto.OpLesson:
+		key, ok := str(0)
+		if !ok {
+			return bad("needs a name (a string)")
 		}
 		c.Key = key
-	case "speed":
-		c.Value = number(0)
-	case "select":
-		r, col := number(0), number(1)
-		if math.IsNaN(r) || math.IsNaN(col) || math.IsInf(r, 0) || math.IsInf(col, 0) {
-			return Command{Op: "bad", Key: "bellman.select needs a row and a column (numbers)"}
+	case proto.OpLoad:
+		text, ok := str(0)
+		if !ok {
+			return bad("needs a world file (a string)")
+		}
+		c.Text = text
+	case proto.OpSpeed:
+		v, err := number(0, "steps per second")
+		if err != nil {
+			return bad("%v", err)
+		}
+		c.Value = v
+	case proto.OpSelect:
+		r, err1 := number(0, "a row")
+		col, err2 := number(1, "a column")
+		if err1 != nil || err2 != nil || math.IsNaN(r+col) || math.IsInf(r+col, 0) || math.Abs(r) > 1e7 || math.Abs(col) > 1e7 {
+			return bad("needs a row and a column (numbers)")
 		}
 		c.Row, c.Col = int(r), int(col)
 	}
-	return c
+	if len(c.Key) > proto.MaxKey || len(c.Text) > proto.MaxText {
+		return bad("argument too long")
+	}
+	return request{cmd: c}
 }
 
 // pageNow returns the page's clock, performance.now(), in milliseconds.

@@ -3,7 +3,7 @@
 package app
 
 // install does nothing outside the browser.
-func (b *Bridge) install() {}
+func (b *Bridge) install(g *Game) {}
 
 // pageNow returns 0: outside the browser there is no page clock.
 func pageNow() float64 { return 0 }

@@ -1,6 +1,7 @@
 // The page around the game: controls generated from the parameter schema,
-// the convergence chart, the inspector and the status line. The game runs in
-// the iframe; window.bellman there queues commands and returns its status.
+// the charts, the inspector, comparisons and the status line. The game runs
+// in the iframe and draws; the runs step in Web Workers. window.bellman in
+// the iframe queues requests and returns the status.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -8,10 +9,9 @@ const frame = $("game");
 let api = null;          // the iframe's window.bellman
 let status = null;       // the last status
 let version = -1;        // schema version the controls were built for
-let lastNotice = 0;      // notice sequence already shown
-let noticeText = "";
-let noticeClass = "notice";
 let dragging = null;     // key of the control being edited
+let shownSeq = 0;        // notices up to this one were shown
+let recent = [];         // notices on the status line: {text, error, until}
 
 // --- speed: a log slider from 1 to 1000 per second, "max" at the right end
 const SPEED_MAX = 100;
@@ -27,34 +27,39 @@ function speedText(s) {
   return (s < 10 ? s.toFixed(1).replace(/\.0$/, "") : Math.round(s)) + "/s";
 }
 
-// --- formatting
+// --- formatting: never "-0"
 function fmt(x, digits = 3) {
   if (x === null || x === undefined) return "—";
   if (!isFinite(x)) return String(x);
   const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(2).replace(/\.?0+e/, "e");
-  return Number(x.toFixed(digits)).toString();
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(2).replace(/\.?0+e/, "e").replace("e+", "e");
+  const s = Number(x.toFixed(digits)).toString();
+  return s === "-0" ? "0" : s;
 }
 
 // --- the bridge
+let calledAt = 0;        // a status from before this frame may predate the last call
 function call(name, ...args) {
   if (!api) return;
-  try { api[name](...args); } catch (e) { show("error: " + e, "error"); }
+  calledAt = (status ? status.frame : 0) + 2;
+  try { api[name](...args); } catch (e) { local("error: " + e); }
 }
-
-function show(text, cls = "notice") {
-  noticeText = text;
-  noticeClass = text.startsWith("error") ? "error" : cls;
+// local shows a notice of the page's own.
+function local(text) {
+  recent.push({text, error: text.startsWith("error"), until: performance.now() + 15000});
   renderStatusLine();
 }
+window.bellmanFailed = (msg) => local("error: the simulation could not start: " + msg);
 
-window.bellmanFailed = (msg) => show("error: the simulation could not start: " + msg, "error");
+// Menus and buttons give the keyboard back once used, so that space, s and
+// r reach the game (in a browser, space on a focused menu opens it).
+function release(el) { setTimeout(() => el.blur(), 0); }
 
-// --- controls
+// --- pickers
 let pickerKey = "";
 function fillPicker(select, groups) {
   select.textContent = "";
-  for (const g of groups) {
+  for (const g of groups || []) {
     const og = document.createElement("optgroup");
     og.label = g.label;
     for (const it of g.items) {
@@ -67,15 +72,26 @@ function fillPicker(select, groups) {
 }
 function buildPickers(s) {
   const world = $("world"), algo = $("algorithm");
-  const key = JSON.stringify([s.worldGroups, s.algorithmGroups].map((gs) => gs.map((g) => g.items.map((i) => i.key))));
+  const key = JSON.stringify([s.worldGroups, s.algorithmGroups].map((gs) => (gs || []).map((g) => g.items.map((i) => i.key))));
   if (key !== pickerKey) {
     pickerKey = key;
     fillPicker(world, s.worldGroups);
     fillPicker(algo, s.algorithmGroups);
-    world.onchange = () => { call("world", world.value); saveHash(); };
-    algo.onchange = () => { call("algorithm", algo.value); saveHash(); };
+    world.onchange = () => { if (world.value) call("world", world.value); release(world); };
+    algo.onchange = () => { call("algorithm", algo.value); release(algo); };
   }
-  if (document.activeElement !== world && [...world.options].some((o) => o.value === s.world)) world.value = s.world;
+  // A world loaded from a file has its own entry, so that picking the
+  // built-in world again is a change.
+  let custom = world.querySelector("option[data-custom]");
+  if (!s.builtIn) {
+    if (!custom) {
+      custom = new Option("", "");
+      custom.dataset.custom = "1";
+      world.prepend(custom);
+    }
+    custom.textContent = `${s.world} (from a file)`;
+  } else if (custom) custom.remove();
+  if (document.activeElement !== world) world.value = s.builtIn ? s.world : "";
   if (document.activeElement !== algo) algo.value = s.algorithm;
 }
 
@@ -85,6 +101,7 @@ function fillLessons() {
   if (lessonsFilled || !api || !api.lessons) return;
   let list;
   try { list = JSON.parse(api.lessons()); } catch (e) { return; }
+  if (!list.length) return;
   lessonsFilled = true;
   const sel = $("lesson");
   for (const l of list) {
@@ -92,11 +109,7 @@ function fillLessons() {
     o.title = l.source;
     sel.append(o);
   }
-  sel.onchange = () => {
-    call("lesson", sel.value); // "" ends the lesson, keeping the scene
-    saveHash();
-    sel.blur(); // so that space, s and r reach the game again
-  };
+  sel.onchange = () => { call("lesson", sel.value); release(sel); }; // "" ends the lesson, keeping the run
 }
 let lessonShown = null;
 function renderLesson(s) {
@@ -110,7 +123,7 @@ function renderLesson(s) {
   $("lesson-source").textContent = l ? l.source : "";
 }
 
-// A slider position maps to a value linearly, or on a log scale.
+// --- parameters: a slider and a number per parameter, from the schema
 function toSlider(p, v) {
   if (p.log) return (Math.log10(v) - Math.log10(p.min)) / (Math.log10(p.max) - Math.log10(p.min)) * 1000;
   return v;
@@ -123,78 +136,90 @@ function fromSlider(p, x) {
   return Number(x);
 }
 
+function paramRow(p) {
+  const row = document.createElement("div");
+  row.className = "param";
+  row.dataset.key = p.key;
+  const id = "param-" + p.key;
+  const head = document.createElement("div");
+  head.className = "head";
+  const label = document.createElement("label");
+  label.htmlFor = id;
+  label.textContent = p.label;
+  label.title = p.help;
+  const help = document.createElement("p");
+  help.className = "help";
+  help.textContent = p.help;
+  if (p.kind === "choice") {
+    const sel = document.createElement("select");
+    sel.id = id;
+    sel.title = p.help;
+    p.choices.forEach((c, i) => sel.add(new Option(c, String(i))));
+    sel.addEventListener("change", () => { call("set", p.key, Number(sel.value)); release(sel); });
+    head.append(label, sel);
+    row.append(head, help);
+    return row;
+  }
+  if (p.kind === "bool") {
+    const cb = document.createElement("input");
+    cb.type = "checkbox";
+    cb.id = id;
+    cb.title = p.help;
+    cb.addEventListener("change", () => call("set", p.key, cb.checked ? 1 : 0));
+    head.append(label, cb);
+    row.append(head, help);
+    return row;
+  }
+  const num = document.createElement("input");
+  num.type = "number";
+  num.id = id + "-value";
+  num.setAttribute("aria-label", p.label + " value");
+  num.step = p.log ? "any" : (p.step || "any");
+  num.min = p.min; num.max = p.max;
+  num.title = p.help;
+  head.append(label, num);
+  const slider = document.createElement("input");
+  slider.type = "range";
+  slider.id = id;
+  slider.title = p.help;
+  slider.setAttribute("aria-label", p.label);
+  if (p.log) { slider.min = 0; slider.max = 1000; slider.step = 1; }
+  else { slider.min = p.min; slider.max = p.max; slider.step = p.step || "any"; }
+  row.append(head, slider, help);
+  slider.addEventListener("input", () => {
+    dragging = p.key;
+    const v = fromSlider(p, slider.value);
+    num.value = fmt(v, 4);
+    call("set", p.key, v);
+  });
+  slider.addEventListener("change", () => { dragging = null; });
+  num.addEventListener("focus", () => { dragging = p.key; });
+  num.addEventListener("blur", () => { dragging = null; });
+  num.addEventListener("change", () => {
+    const v = Number(num.value);
+    if (num.value.trim() === "" || isNaN(v)) { local(`error: ${p.label}: "${num.value}" is not a number`); return; }
+    call("set", p.key, v);
+  });
+  return row;
+}
+
 function buildParams(s) {
   const box = $("params");
+  const open = box.querySelector("details") && box.querySelector("details").open;
   box.textContent = "";
-  for (const p of s.params) {
-    const row = document.createElement("div");
-    row.className = "param";
-    row.dataset.key = p.key;
-    const id = "param-" + p.key;
-    const head = document.createElement("div");
-    head.className = "head";
-    const label = document.createElement("label");
-    label.htmlFor = id;
-    label.textContent = p.label;
-    label.title = p.help;
-    const help = document.createElement("p");
-    help.className = "help";
-    help.textContent = p.help;
-    if (p.kind === "choice") {
-      // A choice is a menu of its names; its value is the index.
-      const sel = document.createElement("select");
-      sel.id = id;
-      sel.title = p.help;
-      p.choices.forEach((c, i) => sel.add(new Option(c, String(i))));
-      sel.addEventListener("change", () => { call("set", p.key, Number(sel.value)); saveHash(); });
-      head.append(label, sel);
-      row.append(head, help);
-      box.append(row);
-      continue;
-    }
-    if (p.kind === "bool") {
-      const cb = document.createElement("input");
-      cb.type = "checkbox";
-      cb.id = id;
-      cb.title = p.help;
-      cb.addEventListener("change", () => { call("set", p.key, cb.checked ? 1 : 0); saveHash(); });
-      head.append(label, cb);
-      row.append(head, help);
-      box.append(row);
-      continue;
-    }
-    const num = document.createElement("input");
-    num.type = "number";
-    num.id = id + "-value";
-    num.setAttribute("aria-label", p.label + " value");
-    num.step = p.log ? "any" : (p.step || "any");
-    num.min = p.min; num.max = p.max;
-    num.title = p.help;
-    head.append(label, num);
-    const slider = document.createElement("input");
-    slider.type = "range";
-    slider.id = id;
-    slider.title = p.help;
-    if (p.log) { slider.min = 0; slider.max = 1000; slider.step = 1; }
-    else { slider.min = p.min; slider.max = p.max; slider.step = p.step || "any"; }
-    row.append(head, slider, help);
-    box.append(row);
-
-    slider.addEventListener("input", () => {
-      dragging = p.key;
-      const v = fromSlider(p, slider.value);
-      num.value = fmt(v, 4);
-      call("set", p.key, v);
-    });
-    slider.addEventListener("change", () => { dragging = null; saveHash(); });
-    num.addEventListener("focus", () => { dragging = p.key; });
-    num.addEventListener("blur", () => { dragging = null; });
-    num.addEventListener("change", () => {
-      const v = Number(num.value);
-      call("set", p.key, num.value.trim() === "" || isNaN(v) ? NaN : v);
-      saveHash();
-    });
+  const advanced = s.params.filter((p) => p.advanced);
+  for (const p of s.params) if (!p.advanced) box.append(paramRow(p));
+  if (advanced.length) {
+    const d = document.createElement("details");
+    d.className = "advanced";
+    d.open = !!open;
+    const sum = document.createElement("summary");
+    sum.textContent = `advanced (${advanced.length})`;
+    d.append(sum);
+    for (const p of advanced) d.append(paramRow(p));
+    box.append(d);
   }
+  fillCompareKeys(s);
 }
 
 function syncParams(s) {
@@ -219,6 +244,7 @@ function syncLayers(s) {
     layerKey = key;
     box.textContent = "";
     $("layers-title").hidden = list.length === 0;
+    $("key").hidden = list.length === 0;
     for (const l of list) {
       const label = document.createElement("label");
       label.className = "layer";
@@ -236,26 +262,38 @@ function syncLayers(s) {
   }
 }
 
-// --- charts: whatever the scene publishes, each a few series on one x axis
+// --- charts: whatever the run publishes, each a few series on one x axis;
+// a comparison's runs faintly, each group's mean with its band.
 let chartKey = "";
+const charts = []; // per canvas: what was drawn, for the hover readout
 function buildCharts(s) {
   const key = (s.charts || []).map((c) => c.title).join("|");
   if (key === chartKey) return;
   chartKey = key;
   const box = $("charts");
   box.textContent = "";
+  charts.length = 0;
   (s.charts || []).forEach((c, i) => {
     const h = document.createElement("h2");
-    h.innerHTML = "";
     h.append(c.title + " ");
     const small = document.createElement("small");
+    small.id = "chart-note-" + i;
     small.textContent = c.note;
     h.append(small);
     const canvas = document.createElement("canvas");
     canvas.className = "chart";
     canvas.id = "chart-" + i;
+    canvas.setAttribute("role", "img");
     canvas.setAttribute("aria-label", c.title + " chart");
-    box.append(h, canvas);
+    const tip = document.createElement("div");
+    tip.className = "tip";
+    tip.hidden = true;
+    const wrap = document.createElement("div");
+    wrap.className = "chart-wrap";
+    wrap.append(canvas, tip);
+    canvas.addEventListener("mousemove", (e) => hover(i, e, tip));
+    canvas.addEventListener("mouseleave", () => { tip.hidden = true; });
+    box.append(h, wrap);
   });
 }
 
@@ -270,106 +308,198 @@ function movingAverage(v, n) {
   return out;
 }
 
-function drawChart(c, canvas) {
+// niceTicks returns round tick values covering [lo, hi]: 1, 2 or 5 × 10^k apart.
+function niceTicks(lo, hi, most) {
+  const span = hi - lo;
+  if (!(span > 0)) return [lo];
+  const raw = span / most;
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+  const out = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return out;
+}
+function tickText(v, step) {
+  const digits = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  return fmt(Number(v.toFixed(Math.min(digits, 6))), Math.min(digits, 6));
+}
+
+function drawChart(c, canvas, i) {
   const dpr = window.devicePixelRatio || 1;
   const w = canvas.clientWidth, h = canvas.clientHeight;
-  if (canvas.width !== Math.round(w * dpr)) { canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr); }
+  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+    canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr);
+  }
   const g = canvas.getContext("2d");
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.clearRect(0, 0, w, h);
-  const ok = (x) => x !== null && (!c.log || x > 0);
+  // On a log axis a zero (or less) sits on the axis's floor and says so.
+  const finite = (x) => x !== null && isFinite(x);
   const all = [];
   let n = 0;
-  for (const se of c.series) { n = Math.max(n, se.values.length); for (const x of se.values) if (ok(x)) all.push(x); }
-  if (c.line !== null && c.lineLabel && ok(c.line)) all.push(c.line);
-  const left = 44, right = 8, top = 8, bottom = 22;
+  const seriesX = (se, k) => (se.x ? se.x[k] : c.x0 + k);
+  let x0 = Infinity, x1 = -Infinity;
+  for (const se of c.series) {
+    n = Math.max(n, se.values.length);
+    se.values.forEach((v, k) => {
+      if (finite(v) && (!c.log || v > 0)) all.push(v);
+      const x = seriesX(se, k);
+      if (finite(x)) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); }
+    });
+    for (const b of [se.lo, se.hi]) if (b) for (const v of b) if (finite(v) && (!c.log || v > 0)) all.push(v);
+  }
+  if (!isFinite(x0)) { x0 = c.x0; x1 = c.x0; }
+  if (c.line !== null && c.lineLabel && (!c.log || c.line > 0)) all.push(c.line);
+  const left = 48, right = 10, top = 16, bottom = 30;
   const pw = w - left - right, ph = h - top - bottom;
-  let lo, hi;
   const tr = c.log ? Math.log10 : (x) => x;
-  if (all.length === 0) { lo = 0; hi = 1; }
+  let lo, hi;
+  if (c.fixed) { lo = tr(c.ymin); hi = tr(c.ymax); }
+  else if (all.length === 0) { lo = 0; hi = 1; }
   else {
     lo = Math.min(...all.map(tr)); hi = Math.max(...all.map(tr));
     if (c.log) { lo = Math.floor(lo); hi = Math.ceil(hi); }
-    if (hi - lo < 1e-9) { lo -= 1; hi += 1; }
+    if (hi - lo < 1e-9) { lo -= c.log ? 1 : Math.max(1, Math.abs(lo) * 0.1); hi += c.log ? 1 : Math.max(1, Math.abs(hi) * 0.1); }
+    else if (!c.log) { const pad = (hi - lo) * 0.05; lo -= pad; hi += pad; }
   }
-  if (c.fixed) { lo = tr(c.ymin); hi = tr(c.ymax); }
-  // Series may carry their own x (thinned curves); otherwise x is x0 + index.
-  let x0 = c.x0, x1 = c.x0 + Math.max(n - 1, 0);
-  const xs = c.series.find((se) => se.x && se.x.length);
-  if (xs) { x0 = Math.min(...xs.x); x1 = Math.max(...xs.x); }
-  const X = (i, se) => {
-    const x = se && se.x ? se.x[i] : c.x0 + i;
-    return left + (x1 > x0 ? (x - x0) / (x1 - x0) : 0) * pw;
+  const X = (x) => left + (x1 > x0 ? (x - x0) / (x1 - x0) : 0) * pw;
+  const Y = (v) => {
+    const t = c.log ? (v > 0 ? Math.log10(v) : lo) : v;
+    return top + (hi - Math.max(lo, Math.min(hi, t))) / (hi - lo) * ph;
   };
-  const Y = (v) => top + (hi - tr(v)) / (hi - lo) * ph;
   g.font = "11px system-ui, sans-serif";
   g.fillStyle = "#6b6b70";
   g.strokeStyle = "#ecece8";
   g.lineWidth = 1;
-  const ticks = [];
-  if (c.log) { const every = Math.max(1, Math.ceil((hi - lo) / 6)); for (let e = lo; e <= hi; e += every) ticks.push([Math.pow(10, e), "1e" + e]); }
-  else {
-    const digits = Math.max(0, Math.min(3, 2 - Math.floor(Math.log10(Math.max(hi - lo, 1e-9)))));
-    for (let k = 0; k <= 4; k++) { const v = lo + (hi - lo) * k / 4; ticks.push([v, v.toFixed(digits)]); }
+  // y ticks
+  let ticks = [];
+  if (c.log) {
+    const every = Math.max(1, Math.ceil((hi - lo) / 5));
+    for (let e = lo; e <= hi; e += every) ticks.push([Math.pow(10, e), "1e" + e]);
+  } else {
+    const tv = niceTicks(lo, hi, 4);
+    const step = tv.length > 1 ? tv[1] - tv[0] : 1;
+    ticks = tv.map((v) => [v, tickText(v, step)]);
   }
+  g.textAlign = "right";
   for (const [v, label] of ticks) {
     const y = Y(v);
     g.beginPath(); g.moveTo(left, y); g.lineTo(w - right, y); g.stroke();
-    g.fillText(label, 2, y + 4);
+    g.fillText(label, left - 4, y + 4);
   }
-  if (c.line !== null && c.lineLabel && ok(c.line)) {
+  if (c.log && all.length < c.series.reduce((k, se) => k + se.values.filter(finite).length, 0)) {
+    g.fillText("≤0", left - 4, top + ph + 4); // zeros drawn on the floor
+  }
+  // x ticks: round numbers, as many as fit
+  g.textAlign = "center";
+  const xt = x1 > x0 ? niceTicks(x0, x1, Math.max(2, Math.floor(pw / 70))) : [x0];
+  const xstep = xt.length > 1 ? xt[1] - xt[0] : 1;
+  for (const v of xt) {
+    const x = X(v);
+    g.beginPath(); g.moveTo(x, top + ph); g.lineTo(x, top + ph + 3); g.stroke();
+    g.fillText(tickText(v, xstep), x, top + ph + 14);
+  }
+  g.fillText(c.xlabel, left + pw / 2, h - 3);
+  if (c.line !== null && c.lineLabel && (!c.log || c.line > 0)) {
     g.strokeStyle = "#107a3a"; g.setLineDash([4, 3]);
     g.beginPath(); g.moveTo(left, Y(c.line)); g.lineTo(w - right, Y(c.line)); g.stroke();
     g.setLineDash([]);
+    g.fillStyle = "#107a3a"; g.textAlign = "right";
+    g.fillText(c.lineLabel, w - right - 2, Y(c.line) - 3);
   }
-  g.fillStyle = "#6b6b70";
-  const first = c.xlabel + " " + Math.round(x0), last = c.xlabel + " " + Math.round(x1);
-  g.fillText(first, left, h - 6);
-  g.fillText(last, w - right - g.measureText(last).width, h - 6);
-  const line = (vals, color, width, alpha, se) => {
-    g.strokeStyle = color; g.lineWidth = width; g.globalAlpha = alpha;
+  const path = (vals, se) => {
     g.beginPath();
     let pen = false;
-    vals.forEach((v, i) => {
-      if (!ok(v)) { pen = false; return; }
-      const x = X(i, se), y = Y(v);
-      if (pen) g.lineTo(x, y); else g.moveTo(x, y);
+    vals.forEach((v, k) => {
+      const x = seriesX(se, k);
+      if (!finite(v) || !finite(x)) { pen = false; return; }
+      if (pen) g.lineTo(X(x), Y(v)); else g.moveTo(X(x), Y(v));
       pen = true;
     });
+  };
+  const line = (vals, color, width, alpha, se) => {
+    g.strokeStyle = color; g.lineWidth = width; g.globalAlpha = alpha;
+    path(vals, se);
     g.stroke();
     g.globalAlpha = 1;
   };
+  for (const se of c.series) {
+    if (se.lo && se.hi) { // the band under its mean
+      g.fillStyle = se.color; g.globalAlpha = 0.15;
+      g.beginPath();
+      let started = false;
+      se.hi.forEach((v, k) => { if (finite(v)) { const p = [X(seriesX(se, k)), Y(v)]; if (started) g.lineTo(...p); else { g.moveTo(...p); started = true; } } });
+      for (let k = se.lo.length - 1; k >= 0; k--) if (finite(se.lo[k])) g.lineTo(X(seriesX(se, k)), Y(se.lo[k]));
+      g.closePath(); g.fill(); g.globalAlpha = 1;
+    }
+  }
+  g.textAlign = "left";
   let lx = left + 4;
   for (const se of c.series) {
+    if (se.faint) { line(se.values, se.color, 1, 0.3, se); continue; }
     if (se.smooth > 1) {
       line(se.values, se.color, 1, 0.35, se);
       line(movingAverage(se.values, se.smooth), se.color, 2, 1, se);
     } else line(se.values, se.color, 2, 1, se);
     if (c.series.length > 1) {
       g.fillStyle = se.color;
-      g.fillText(se.name, lx, top + 10);
+      g.fillText(se.name, lx, 11);
       lx += g.measureText(se.name).width + 10;
     }
   }
+  charts[i] = {c, X, x0, x1, left, pw, seriesX};
+}
+
+// hover shows the values under the mouse.
+function hover(i, e, tip) {
+  const d = charts[i];
+  if (!d) return;
+  const r = e.target.getBoundingClientRect();
+  const px = e.clientX - r.left;
+  const x = d.x0 + (px - d.left) / d.pw * (d.x1 - d.x0);
+  const parts = [];
+  for (const se of d.c.series) {
+    if (se.faint) continue;
+    let best = -1, bd = Infinity;
+    se.values.forEach((v, k) => { const dd = Math.abs(d.seriesX(se, k) - x); if (v !== null && dd < bd) { bd = dd; best = k; } });
+    if (best < 0) continue;
+    let text = `${se.name}: ${fmt(se.values[best], 4)}`;
+    if (se.lo) text += ` (${fmt(se.lo[best], 3)} – ${fmt(se.hi[best], 3)})`;
+    parts.push(text);
+    if (parts.length === 1) parts.unshift(`${d.c.xlabel} ${fmt(d.seriesX(se, best), 0)}`);
+  }
+  if (!parts.length) { tip.hidden = true; return; }
+  tip.textContent = parts.join(" · ");
+  tip.hidden = false;
+  tip.style.left = Math.min(px + 8, r.width - tip.offsetWidth - 4) + "px";
 }
 
 function drawCharts(s) {
   buildCharts(s);
-  (s.charts || []).forEach((c, i) => { const el = $("chart-" + i); if (el) drawChart(c, el); });
+  (s.charts || []).forEach((c, i) => {
+    const el = $("chart-" + i);
+    if (!el) return;
+    const note = $("chart-note-" + i);
+    if (note && note.textContent !== c.note) note.textContent = c.note;
+    drawChart(c, el, i);
+  });
 }
 
 // --- the inspector
 function renderInspector(s) {
   const box = $("inspector");
-  $("inspector-title").hidden = s.scene === "control" || s.scene === "lab";
-  box.hidden = $("inspector-title").hidden;
+  const grid = s.scene === "grid" || s.scene === "learn";
+  $("inspector-title").hidden = !grid;
+  box.hidden = !grid;
+  $("right").classList.toggle("inspecting", !!s.selected);
   const sel = s.selected;
   if (!sel) {
     if (!box.querySelector(".hint")) box.innerHTML = '<p class="hint">Click a cell to see v(s), q(s,a) and where each action leads.</p>';
     return;
   }
-  let html = `<p><b>cell (${sel.row}, ${sel.col})</b> · ${sel.kind}</p>`;
-  if (sel.v === undefined || sel.actions === null || sel.actions === undefined) {
+  const esc = (t) => String(t).replace(/[&<>"]/g, (ch) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[ch]));
+  let html = `<p><b>cell (${sel.row}, ${sel.col})</b> · ${esc(sel.kind)}</p>`;
+  if (sel.v === undefined || !sel.actions) {
     box.innerHTML = html + '<p class="hint">Not a state: the agent never stands here.</p>';
     return;
   }
@@ -377,7 +507,7 @@ function renderInspector(s) {
   if (sel.learn) {
     const l = sel.learn;
     html += `<p>v*(s) = ${fmt(l.vstar, 4)} · visits ${l.visits}` + (l.trace ? ` · trace ${fmt(l.trace, 3)}` : "") + "</p>";
-    html += `<p>greedy action: <b>${l.greedy}</b> ` + (l.greedyOptimal ? "(optimal)" : '<span class="bad">(not optimal)</span>') + "</p>";
+    html += `<p>greedy action: <b>${esc(l.greedy)}</b> ` + (l.greedyOptimal ? "(optimal)" : '<span class="bad">(not optimal)</span>') + "</p>";
   }
   let best = -Infinity;
   for (const a of sel.actions) if (a.q !== null && a.q > best) best = a.q;
@@ -385,28 +515,63 @@ function renderInspector(s) {
   html += "<table><tr><th>action</th><th>π(a|s)</th><th>q(s,a)</th>" + (model ? "<th>r</th><th>next</th>" : "") + "</tr>";
   for (const a of sel.actions) {
     const outs = a.outcomes || [];
-    const r = outs.map((o) => (outs.length > 1 ? fmt(o.Prob, 2) + "·" : "") + fmt(o.Reward, 2)).join(" + ");
-    const nx = outs.map((o) => `(${o.Row},${o.Col})`).join(" ");
+    // With slip, one line per outcome: probability, reward, next cell.
+    const r = outs.map((o) => (outs.length > 1 ? fmt(o.Prob, 2) + " · " : "") + fmt(o.Reward, 2)).join("<br>");
+    const nx = outs.map((o) => `(${o.Row},${o.Col})`).join("<br>");
     const cls = a.q !== null && Math.abs(a.q - best) < 1e-9 ? ' class="best"' : "";
-    html += `<tr${cls}><td>${a.name}</td><td>${fmt(a.pi, 2)}</td><td>${fmt(a.q, 4)}</td>` + (model ? `<td>${r}</td><td>${nx}</td>` : "") + "</tr>";
+    html += `<tr${cls}><td>${esc(a.name)}</td><td>${fmt(a.pi, 2)}</td><td>${fmt(a.q, 4)}</td>` + (model ? `<td class="r">${r}</td><td>${nx}</td>` : "") + "</tr>";
   }
   html += "</table>";
   box.innerHTML = html;
 }
 
-// Updates per second of the control agent, measured over the last second.
-let upd = {t: 0, n: 0, rate: 0};
-function updatesPerSec(c) {
-  const now = performance.now();
-  if (now - upd.t >= 1000) {
-    if (upd.t && c.updates >= upd.n) upd.rate = (c.updates - upd.n) * 1000 / (now - upd.t);
-    upd = {t: now, n: c.updates, rate: upd.rate};
+// --- comparisons: several seeds, or two setups A and B
+function fillCompareKeys(s) {
+  const sel = $("cmp-key");
+  const keep = sel.value;
+  sel.textContent = "";
+  sel.add(new Option("— seeds only —", ""));
+  for (const p of s.params) if (p.key !== "seed" && p.kind !== "choice") sel.add(new Option(p.label, p.key));
+  if ([...sel.options].some((o) => o.value === keep)) sel.value = keep;
+}
+$("cmp-start").addEventListener("click", (e) => {
+  const n = Math.max(1, Math.min(8, Math.round(Number($("cmp-seeds").value) || 2)));
+  const q = new URLSearchParams();
+  q.set("seeds", n === 1 ? "1" : `1-${n}`);
+  const key = $("cmp-key").value;
+  if (key) {
+    const v = Number($("cmp-value").value);
+    if ($("cmp-value").value.trim() === "" || isNaN(v)) { local(`error: setup B needs a number for ${key}`); return; }
+    q.set("b." + key, String(v));
   }
-  return upd.rate;
+  const stop = Number($("cmp-stop").value);
+  if (stop > 0) q.set("stop", String(Math.round(stop)));
+  call("compare", q.toString());
+  release(e.target);
+});
+$("cmp-end").addEventListener("click", (e) => { call("endCompare"); release(e.target); });
+let runsKey = "";
+function renderRuns(s) {
+  const runs = s.runs || [];
+  const box = $("runs");
+  $("cmp-end").hidden = !s.compare;
+  const key = JSON.stringify(runs.map((r) => [r.id, r.group, r.seed, !!r.failed, r.crashed ? 1 : 0])) + s.selectedRun;
+  if (key === runsKey) return;
+  runsKey = key;
+  box.textContent = "";
+  if (runs.length < 2) return;
+  for (const r of runs) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "run" + (r.id === s.selectedRun ? " on" : "") + (r.group === "B" ? " b" : "");
+    b.textContent = `${r.group} · seed ${r.seed}` + (r.failed || r.crashed ? " ⚠" : "");
+    b.title = r.failed || r.crashed || "draw this run";
+    b.addEventListener("click", () => { call("selectRun", r.id); release(b); });
+    box.append(b);
+  }
 }
 
 // --- status line and counter
-const ALGO_LABEL = {};
 function renderStatusLine() {
   const s = status;
   const el = $("status");
@@ -416,148 +581,127 @@ function renderStatusLine() {
     span.textContent = text;
     if (cls) span.className = cls;
     el.append(span);
+    return span;
   };
-  if (s && s.ready && s.scene === "grid") {
-    add(ALGO_LABEL[s.algorithm] || s.algorithm);
-    add(`sweep ${s.sweeps}` + (s.algorithm === "pi" || s.algorithm === "tpi" ? ` · iteration ${s.iterations}` : ""));
-    add(`max |Δv| ${fmt(s.delta, 3)}`);
-    add(s.converged ? "converged" : (s.playing ? "running" : "paused"), s.converged ? "done" : "");
-    add(`${s.stepsPerSec} sweeps/s · update ${fmt(s.updateMs, 2)} ms · draw ${fmt(s.drawMs, 2)} ms`);
-  } else if (s && s.ready && s.scene === "learn") {
-    const l = s.learn;
-    add(ALGO_LABEL[s.algorithm] || s.algorithm);
-    add(`episode ${l.episode} · step ${l.episodeStep} · return ${fmt(l.return, 2)}`);
-    add(`ε ${fmt(l.epsilon, 3)}`);
-    add(`optimal in ${Math.round(l.optimal * 100)}% of states · gap ${fmt(l.gap, 3)}`, l.optimal === 1 ? "done" : "");
-    add(`${s.stepsPerSec} steps/s` + (s.playing ? "" : " · paused"));
-  } else if (s && s.ready && s.scene === "lab") {
-    add("stochastic approximation lab");
-    add(`iteration k = ${s.sweeps}`);
-    add(s.converged ? "all iterations shown" : (s.playing ? "running" : "paused"), s.converged ? "done" : "");
-    add(`${s.stepsPerSec} iterations/s`);
-  } else if (s && s.ready && s.scene === "control") {
-    const c = s.control;
-    add(ALGO_LABEL[s.algorithm] || s.algorithm);
-    add(`episode ${c.episodes} · last return ${fmt(c.lastReturn, 1)}`);
-    add(`${c.updates} updates · replay ${c.replayLen}/${c.replayCap}`);
-    add(c.learning ? `exploration σ ${fmt(c.sigma, 2)}` : "random warm-up");
-    add(`${s.stepsPerSec} steps/s · ${Math.round(updatesPerSec(c))} updates/s` + (s.playing ? "" : " · paused"));
+  if (s && s.ready) {
+    for (const m of s.line || []) add(m.text, m.class);
+    if (s.worker === "worker") add("in a worker", "muted").title = "the run steps in a Web Worker, off the page's thread";
+  }
+  const now = performance.now();
+  recent = recent.filter((n) => n.until > now);
+  // A run to restart: a host that stopped, or a method that crashed.
+  for (const r of (s && s.runs) || []) {
+    if (r.failed || r.crashed) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "restart";
+      b.textContent = `restart run ${r.id}`;
+      b.title = r.failed || r.crashed;
+      b.addEventListener("click", () => call("restart", r.id));
+      el.append(b);
+    }
   }
   if (s && s.ready && s.diverged) add("diverged: " + s.diverged, "error");
-  else if (noticeText) add(noticeText, noticeClass);
+  if (recent.length) {
+    const last = recent[recent.length - 1];
+    add(last.text, last.error ? "error" : "notice");
+    if (recent.length > 1) {
+      const more = add(`and ${recent.length - 1} more`, "more");
+      more.tabIndex = 0;
+      more.title = recent.slice(0, -1).map((n) => n.text).join("\n");
+      more.addEventListener("click", () => { $("notices").hidden = !$("notices").hidden; });
+    }
+  }
+  const list = $("notices");
+  list.textContent = "";
+  for (const n of recent) {
+    const li = document.createElement("li");
+    li.textContent = n.text;
+    if (n.error) li.className = "error";
+    list.append(li);
+  }
 }
 
+// takeNotices moves the notices the page has not shown onto the status
+// line: every one, not only the last (errors stay longer).
+function takeNotices(s) {
+  for (const n of s.notices || []) {
+    if (n.seq <= shownSeq) continue;
+    recent.push({text: n.text, error: n.error, until: performance.now() + (n.error ? 20000 : 6000)});
+  }
+  shownSeq = Math.max(shownSeq, s.noticeSeq || 0);
+  if (recent.length > 20) recent = recent.slice(-20);
+}
+
+let worldFileId = -1;
 function update() {
   if (!api) {
     try { api = frame.contentWindow && frame.contentWindow.bellman; } catch (e) { api = null; }
     if (!api) return;
   }
   let s;
-  try { s = JSON.parse(api.status()); } catch (e) { show("error: " + e, "error"); return; }
+  try { s = JSON.parse(api.status()); } catch (e) { local("error: " + e); return; }
+  takeNotices(s);
   if (!s.ready) {
-    if (s.error && noticeText !== "error: " + s.error) show("error: " + s.error, "error");
+    if (s.error) local("error: " + s.error);
+    renderStatusLine();
     return;
   }
   status = s;
-  for (const g of s.algorithmGroups) for (const a of g.items) ALGO_LABEL[a.key] = a.label;
   buildPickers(s);
   fillLessons();
   renderLesson(s);
-  if (hashAfterFrame !== null && s.frame >= hashAfterFrame) {
-    hashAfterFrame = null;
-    writeHash(s);
-  }
   if (s.version !== version) {
     version = s.version;
     buildParams(s);
   }
   syncParams(s);
   syncLayers(s);
-  const play = $("play");
-  play.textContent = s.playing ? "❚❚ pause" : "▶ play";
-  $("counter").textContent = s.scene === "grid" ? `sweep ${s.sweeps}` + (s.converged ? " ✓" : "")
-    : s.scene === "learn" ? `episode ${s.learn.episode}`
-    : s.scene === "lab" ? `k = ${s.sweeps}`
-    : `step ${s.control.steps}`;
-  $("step").title = s.scene === "grid" ? "run one sweep (s)" : "take one environment step (s)";
-  $("reset").title = s.scene === "grid" ? "start again from v = 0 (r)" : "start learning again (r)";
-  $("world-file").hidden = s.scene === "control" || s.scene === "lab";
+  $("play").textContent = s.playing ? "❚❚ pause" : "▶ play";
+  $("counter").textContent = s.counter || "";
+  const grid = s.scene === "grid";
+  $("step").title = grid ? "run one sweep (s)" : "take one step (s)";
+  $("reset").title = grid ? "start again from v = 0 (r)" : "start learning again (r)";
+  $("world-file").hidden = !(s.scene === "grid" || s.scene === "learn");
   const sp = $("speed");
   if (document.activeElement !== sp) sp.value = sliderFromSpeed(s.speed);
   $("speed-out").textContent = speedText(s.speed);
-  if (s.noticeSeq !== lastNotice) {
-    lastNotice = s.noticeSeq;
-    if (s.notice) show(s.notice);
-  }
   renderStatusLine();
   drawCharts(s);
   renderInspector(s);
+  renderRuns(s);
   const text = $("world-text");
-  if (document.activeElement !== text && text.dataset.file !== s.worldFile) {
-    text.value = s.worldFile;
-    text.dataset.file = s.worldFile;
+  if (s.worldFileId !== undefined && s.worldFileId !== worldFileId && document.activeElement !== text) {
+    worldFileId = s.worldFileId;
+    text.value = api.worldFile();
   }
+  writeHash(s);
 }
 
-// --- URL state: #world=zhao-5x5&algorithm=vi&gamma=0.9 (shareable setups)
-// The address is written from the first status that comes after the
-// change: the game applies commands on its next tick, which at a low frame
-// rate can be a while.
-let hashAfterFrame = null;
-function saveHash() {
-  if (!api) return;
-  try { hashAfterFrame = JSON.parse(api.status()).frame + 2; } catch (e) { hashAfterFrame = 0; }
-}
+// --- the address: #world=zhao-5x5&algorithm=vi&gamma=0.9 (a shareable
+// setup). The game reads and writes it; the page writes it once the
+// status reflects every change made (synced), and only after the address
+// the page opened with has been applied.
+let addressApplied = false;
 function writeHash(s) {
-  const q = new URLSearchParams();
-  // A world loaded from a file has no name the address could bring back.
-  const builtIn = s.worldGroups.some((g) => g.items.some((i) => i.key === s.world));
-  if (builtIn) q.set("world", s.world);
-  q.set("algorithm", s.algorithm);
-  // Under a lesson, a parameter is written when it differs from the
-  // lesson's value; otherwise when it differs from its default.
-  const base = (s.lesson && s.lesson.params) || {};
-  if (s.lesson) q.set("lesson", s.lesson.key);
-  for (const p of s.params) {
-    const ref = p.key in base ? base[p.key] : p.default;
-    if (p.value !== ref) q.set(p.key, String(p.value));
-  }
-  history.replaceState(null, "", "#" + q.toString());
-}
-// Commands run in order, so parameters set after a world or algorithm
-// change apply to the new one; the game reports unknown keys and clamps
-// values out of range.
-function startFromHash() {
-  const hash = location.hash;
-  if (!hash || hash.length < 2) return;
-  const q = new URLSearchParams(hash.slice(1));
-  // A lesson sets up its world and algorithm afresh; the parameters after
-  // it are the ones changed since.
-  if (q.get("world")) call("world", q.get("world"));
-  if (q.get("algorithm")) call("algorithm", q.get("algorithm"));
-  if (q.get("lesson")) call("lesson", q.get("lesson")); // replaces both, if it exists
-  const problems = [];
-  for (const [k, v] of q) {
-    if (k === "world" || k === "algorithm" || k === "lesson") continue;
-    const x = Number(v);
-    if (v.trim() === "" || isNaN(x)) { problems.push(`${k}: "${v}" is not a number`); continue; }
-    call("set", k, x);
-  }
-  if (problems.length) show("error: URL: " + problems.join("; "), "error");
+  if (!addressApplied || !s.synced || s.frame < calledAt || s.address === undefined) return;
+  if ("#" + s.address !== location.hash) history.replaceState(null, "", "#" + s.address);
 }
 
 // --- buttons and keys
-$("play").addEventListener("click", () => call("toggle"));
-$("step").addEventListener("click", () => call("step"));
-$("reset").addEventListener("click", () => call("reset"));
+const button = (id, fn) => $(id).addEventListener("click", (e) => { fn(); release(e.currentTarget); });
+button("play", () => call("toggle"));
+button("step", () => call("step"));
+button("reset", () => call("reset"));
 // A successful load changes the world file the game reports, which then
 // replaces the text; a failed one leaves the person's edits in place.
-$("world-load").addEventListener("click", () => call("load", $("world-text").value));
+button("world-load", () => call("load", $("world-text").value));
 $("speed").addEventListener("input", (e) => {
   const s = speedFromSlider(e.target.value);
   $("speed-out").textContent = speedText(s);
   call("speed", s);
 });
+$("speed").addEventListener("change", (e) => release(e.target));
 document.addEventListener("keydown", (e) => {
   const t = e.target;
   if (t && (t.tagName === "SELECT" || t.tagName === "TEXTAREA" || t.isContentEditable ||
@@ -568,9 +712,21 @@ document.addEventListener("keydown", (e) => {
   else if (e.key === "s") call("step");
   else if (e.key === "r") call("reset");
 });
+window.addEventListener("hashchange", () => { call("address", location.hash); });
 
-let started = false;
+// A first visit gets a hint where to start.
+try {
+  if (!localStorage.getItem("bellman-visited")) {
+    $("start-here").hidden = false;
+    localStorage.setItem("bellman-visited", "1");
+  }
+} catch (e) { /* storage may be off */ }
+$("start-here-close").addEventListener("click", () => { $("start-here").hidden = true; });
+
 setInterval(() => {
   update();
-  if (api && !started && status) { started = true; startFromHash(); }
+  if (api && !addressApplied && status) {
+    addressApplied = true;
+    if (location.hash.length > 1) call("address", location.hash);
+  }
 }, 100);

@@ -2,9 +2,9 @@
 
 Writes reference.json: fixed start states and action sequences stepped by a
 transcription of the step functions of Gymnasium 1.x (Pendulum-v1,
-MountainCarContinuous-v0, CartPole-v1), with the same NumPy scalar types as
-Gymnasium, so that NumPy's float32 arithmetic and rounding happen where they
-happen there. It needs only NumPy: run it with NumPy 2, or with NumPy 1.24+,
+MountainCarContinuous-v0, CartPole-v1, MountainCar-v0, Acrobot-v1), with the
+same NumPy scalar types as Gymnasium, so that NumPy's float32 arithmetic and
+rounding happen where they happen there. It needs only NumPy: run it with NumPy 2, or with NumPy 1.24+,
 where NumPy 2's promotion rules (NEP 50) are switched on below.
 
     python3 reference.py > reference.json
@@ -109,6 +109,97 @@ def cartpole(state, actions, discrete):
     return out
 
 
+def mountaincar_discrete(state, actions):
+    """MountainCar-v0: the state is a tuple of float64 scalars."""
+    s = np.array(state, dtype=np.float64)
+    position, velocity = s[0], s[1]
+    out = []
+    for a in actions:
+        a = np.int64(a)  # as Discrete(3).sample() gives
+        velocity += (a - 1) * 0.001 + math.cos(3 * position) * (-0.0025)
+        velocity = np.clip(velocity, -0.07, 0.07)
+        position += velocity
+        position = np.clip(position, -1.2, 0.6)
+        if position == -1.2 and velocity < 0:
+            velocity = 0
+        done = bool(position >= 0.5 and velocity >= 0)
+        obs = np.array((position, velocity), dtype=np.float32)
+        out.append(dict(state=[float(position), float(velocity)], obs=[float(x) for x in obs],
+                        reward=-1.0, terminated=done))
+    return out
+
+
+AC_MAX_VEL_1 = 4 * np.pi
+AC_MAX_VEL_2 = 9 * np.pi
+AC_TORQUES = [-1.0, 0.0, +1]
+
+
+def acrobot_dsdt(s_augmented):
+    m1, m2, l1, lc1, lc2, I1, I2, g = 1.0, 1.0, 1.0, 0.5, 0.5, 1.0, 1.0, 9.8
+    a = s_augmented[-1]
+    s = s_augmented[:-1]
+    theta1, theta2, dtheta1, dtheta2 = s[0], s[1], s[2], s[3]
+    d1 = m1 * lc1**2 + m2 * (l1**2 + lc2**2 + 2 * l1 * lc2 * np.cos(theta2)) + I1 + I2
+    d2 = m2 * (lc2**2 + l1 * lc2 * np.cos(theta2)) + I2
+    phi2 = m2 * lc2 * g * np.cos(theta1 + theta2 - np.pi / 2.0)
+    phi1 = (-m2 * l1 * lc2 * dtheta2**2 * np.sin(theta2)
+            - 2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * np.sin(theta2)
+            + (m1 * lc1 + m2 * l1) * g * np.cos(theta1 - np.pi / 2)
+            + phi2)
+    # the book's dynamics (book_or_nips = "book")
+    ddtheta2 = (a + d2 / d1 * phi1 - m2 * l1 * lc2 * dtheta1**2 * np.sin(theta2) - phi2) / (
+        m2 * lc2**2 + I2 - d2**2 / d1)
+    ddtheta1 = -(d2 * ddtheta2 + phi1) / d1
+    return dtheta1, dtheta2, ddtheta1, ddtheta2, 0.0
+
+
+def acrobot_rk4(y0, t):
+    yout = np.zeros((len(t), len(y0)), np.float64)
+    yout[0] = y0
+    for i in np.arange(len(t) - 1):
+        this = t[i]
+        dt = t[i + 1] - this
+        dt2 = dt / 2.0
+        y0 = yout[i]
+        k1 = np.asarray(acrobot_dsdt(y0))
+        k2 = np.asarray(acrobot_dsdt(y0 + dt2 * k1))
+        k3 = np.asarray(acrobot_dsdt(y0 + dt2 * k2))
+        k4 = np.asarray(acrobot_dsdt(y0 + dt * k3))
+        yout[i + 1] = y0 + dt / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+    return yout[-1][:4]
+
+
+def wrap(x, m, M):
+    diff = M - m
+    while x > M:
+        x = x - diff
+    while x < m:
+        x = x + diff
+    return x
+
+
+def bound(x, m, M):
+    return min(max(x, m), M)
+
+
+def acrobot(state, actions):
+    s = np.array(state, dtype=np.float64)
+    out = []
+    for a in actions:
+        torque = AC_TORQUES[a]
+        ns = acrobot_rk4(np.append(s, torque), [0, 0.2])
+        ns[0] = wrap(ns[0], -np.pi, np.pi)
+        ns[1] = wrap(ns[1], -np.pi, np.pi)
+        ns[2] = bound(ns[2], -AC_MAX_VEL_1, AC_MAX_VEL_1)
+        ns[3] = bound(ns[3], -AC_MAX_VEL_2, AC_MAX_VEL_2)
+        s = ns
+        done = bool(-np.cos(s[0]) - np.cos(s[1] + s[0]) > 1.0)
+        obs = np.array([np.cos(s[0]), np.sin(s[0]), np.cos(s[1]), np.sin(s[1]), s[2], s[3]], dtype=np.float32)
+        out.append(dict(state=[float(v) for v in s], obs=[float(v) for v in obs],
+                        reward=0.0 if done else -1.0, terminated=done))
+    return out
+
+
 def case(name, env, state, actions, steps):
     return dict(name=name, env=env, state=state, actions=actions, steps=steps)
 
@@ -167,6 +258,60 @@ cases.append(case("cartpole-discrete/x-limit", "cartpole-discrete", [2.39, 1.0, 
                   cartpole([2.39, 1.0, 0.0, 0.0], [0, 0, 0], True)))
 ca = [0.5, -1.5, 0.2, 0.9, -0.3, 2.0, -1.0, 0.0, 0.7, -0.6]
 cases.append(case("cartpole/mixed", "cartpole", cs, ca, cartpole(cs, ca, False)))
+
+dm = [2, 2, 0, 1, 0, 2, 1, 1, 0, 2]
+cases.append(case("mountaincar-discrete/mixed", "mountaincar-discrete", [-0.5, 0.0], dm,
+                  mountaincar_discrete([-0.5, 0.0], dm)))
+cases.append(case("mountaincar-discrete/left-wall", "mountaincar-discrete", [-1.19, -0.05], [0, 0, 2],
+                  mountaincar_discrete([-1.19, -0.05], [0, 0, 2])))
+cases.append(case("mountaincar-discrete/goal", "mountaincar-discrete", [0.49, 0.02], [1],
+                  mountaincar_discrete([0.49, 0.02], [1])))
+cases.append(case("mountaincar-discrete/speed-clip", "mountaincar-discrete", [-0.5, 0.0695], [2, 2, 2],
+                  mountaincar_discrete([-0.5, 0.0695], [2, 2, 2])))
+cases.append(case("mountaincar-discrete/neg-speed-clip", "mountaincar-discrete", [-0.3, -0.0695], [0, 0, 0],
+                  mountaincar_discrete([-0.3, -0.0695], [0, 0, 0])))
+# Pushing with the velocity reaches the goal in about 100 steps.
+pump, st = [], (-0.52, 0.0)
+for _ in range(200):
+    pump.append(2 if st[1] >= 0 else 0)
+    res = mountaincar_discrete([-0.52, 0.0], pump)[-1]
+    st = res["state"]
+    if res["terminated"]:
+        break
+cases.append(case("mountaincar-discrete/pump", "mountaincar-discrete", [-0.52, 0.0], pump,
+                  mountaincar_discrete([-0.52, 0.0], pump)))
+lmd = [int(v) for v in rng.integers(0, 3, 200)]
+cases.append(case("mountaincar-discrete/200 random", "mountaincar-discrete", [-0.45, 0.01], lmd,
+                  mountaincar_discrete([-0.45, 0.01], lmd)))
+
+ac0 = [0.05, -0.03, 0.02, -0.01]
+aa = [2, 0, 1, 2, 2, 0, 0, 1, 2, 0, 1, 1, 2, 0, 2, 2, 0, 1, 0, 2]
+cases.append(case("acrobot/mixed", "acrobot", ac0, aa, acrobot(ac0, aa)))
+for a in [0, 1, 2]:
+    cases.append(case("acrobot/constant %d" % a, "acrobot", [0.3, -0.4, 1.0, -2.0], [a] * 30,
+                      acrobot([0.3, -0.4, 1.0, -2.0], [a] * 30)))
+# Angles far outside [-π, π] are wrapped after one step; velocities beyond
+# 4π and 9π are clipped.
+cases.append(case("acrobot/wrap", "acrobot", [7.0, -9.5, 0.5, 0.5], [1, 1],
+                  acrobot([7.0, -9.5, 0.5, 0.5], [1, 1])))
+cases.append(case("acrobot/velocity-clip", "acrobot", [0.5, 1.0, 12.5, 28.0], [2, 2, 0],
+                  acrobot([0.5, 1.0, 12.5, 28.0], [2, 2, 0])))
+cases.append(case("acrobot/velocity-clip-negative", "acrobot", [-0.5, -1.0, -12.5, -28.0], [0, 0, 2],
+                  acrobot([-0.5, -1.0, -12.5, -28.0], [0, 0, 2])))
+# Torque along the second joint's velocity pumps energy: the tip rises
+# above the line in 73 steps.
+swing, st = [], [0.0, 0.0, 0.0, 0.0]
+for _ in range(500):
+    swing.append(2 if st[3] >= 0 else 0)
+    res = acrobot([0.0, 0.0, 0.0, 0.0], swing)[-1]
+    st = res["state"]
+    if res["terminated"]:
+        break
+cases.append(case("acrobot/swing-up", "acrobot", [0.0, 0.0, 0.0, 0.0], swing,
+                  acrobot([0.0, 0.0, 0.0, 0.0], swing)))
+la = [int(v) for v in rng.integers(0, 3, 100)]
+cases.append(case("acrobot/100 random", "acrobot", [0.01, 0.02, -0.03, 0.04], la,
+                  acrobot([0.01, 0.02, -0.03, 0.04], la)))
 
 json.dump(cases, __import__("sys").stdout, indent=None)
 print()

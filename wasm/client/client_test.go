@@ -1,0 +1,281 @@
+package client
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"bellman/assets"
+	"bellman/sim/proto"
+	"bellman/sim/session"
+)
+
+// poll polls c until cond holds, asking for snapshots as a drawing game
+// would.
+func poll(t *testing.T, c *Client, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		c.Poll()
+		c.Drawn()
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func newClient(t *testing.T) *Client {
+	t.Helper()
+	c, err := New(Open)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Terminate)
+	poll(t, c, "the first snapshot", func() bool { _, ok := c.Selected(); return ok && c.Catalog() != nil })
+	return c
+}
+
+func TestFirstSnapshot(t *testing.T) {
+	c := newClient(t)
+	r, _ := c.Selected()
+	if r.Snap.World != assets.DefaultWorld || r.Snap.Algorithm != "vi" || !r.Snap.HasGrid {
+		t.Fatalf("first run: %s, %s, grid %v", r.Snap.World, r.Snap.Algorithm, r.Snap.HasGrid)
+	}
+	var st map[string]any
+	if err := json.Unmarshal(c.Status(&Frame{}), &st); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"ready", "params", "charts", "layout", "values", "line", "counter", "address", "runs"} {
+		if _, ok := st[k]; !ok {
+			t.Errorf("status lacks %q", k)
+		}
+	}
+}
+
+// The runs of a comparison are the same runs a single one would be: seed
+// 2's returns in a comparison of seeds 1–2 are those of seed 2 alone, and
+// the mean the charts show is the runs' mean.
+func TestCompareSeeds(t *testing.T) {
+	const stop = 3000
+	c := newClient(t)
+	c.Send(proto.Command{Op: proto.OpAlgorithm, Key: "qlearning"}, proto.Command{Op: proto.OpSpeed, Value: 0})
+	poll(t, c, "Q-learning", func() bool { r, _ := c.Selected(); return r.Synced() && r.Snap.Algorithm == "qlearning" })
+	cmp, err := ParseCompare("seeds=1-2&stop=3000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.StartCompare(cmp); err != nil {
+		t.Fatal(err)
+	}
+	done := func() bool {
+		for _, r := range c.Runs() {
+			if !r.Have || r.Snap.Progress.Steps != stop || r.Snap.Playing {
+				return false
+			}
+		}
+		return true
+	}
+	poll(t, c, "both runs to stop at step 3000", done)
+	w, _ := assets.World(assets.DefaultWorld)
+	alone, err := session.NewLearn(w, "qlearning", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < stop; i++ {
+		alone.Step()
+	}
+	var want session.LearnSnapshot
+	alone.Snapshot(&want)
+	runs := c.Runs()
+	if len(runs) != 2 || runs[1].Seed != 2 {
+		t.Fatalf("%d runs", len(runs))
+	}
+	if got := runs[1].Snap.Charts[0].Series[0].Y; !reflect.DeepEqual(got, want.Returns) {
+		t.Fatalf("seed 2 in a comparison: %d returns, alone %d (or they differ)", len(got), len(want.Returns))
+	}
+	agg := c.aggregate(0)
+	if agg == nil || len(agg.Means) != 1 || len(agg.Runs) != 2 {
+		t.Fatalf("aggregate: %+v", agg)
+	}
+	m := agg.Means[0]
+	for k := range m.X {
+		a, b := agg.Runs[0].Y[k], agg.Runs[1].Y[k]
+		if math.Abs(m.Y[k]-(a+b)/2) > 1e-12 || m.Lo[k] != math.Min(a, b) || m.Hi[k] != math.Max(a, b) {
+			t.Fatalf("x %v: mean %v, band [%v, %v] of %v and %v", m.X[k], m.Y[k], m.Lo[k], m.Hi[k], a, b)
+		}
+	}
+	// A change of setup ends the comparison and keeps the run on screen.
+	c.Send(proto.Command{Op: proto.OpSet, Key: "alpha", Value: 0.2})
+	if c.Comparing() != nil || len(c.Runs()) != 1 {
+		t.Fatalf("after a change: comparing %v, %d runs", c.Comparing(), len(c.Runs()))
+	}
+	// Planning has no seed: it compares setups only.
+	c.Send(proto.Command{Op: proto.OpAlgorithm, Key: "vi"})
+	poll(t, c, "value iteration", func() bool { r, _ := c.Selected(); return r.Synced() && r.Snap.Algorithm == "vi" })
+	if err := c.StartCompare(Compare{Seeds: []uint64{1, 2}}); err == nil || !strings.Contains(err.Error(), "no seed") {
+		t.Fatalf("comparing seeds of value iteration: %v", err)
+	}
+	if err := c.StartCompare(Compare{Seeds: []uint64{1}, B: map[string]float64{"warp": 1}}); err == nil {
+		t.Fatal("a setup B with an unknown key started")
+	}
+	if err := c.StartCompare(Compare{Seeds: []uint64{1, 2}, B: map[string]float64{"gamma": 0.5}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(c.Runs()); n != 2 {
+		t.Fatalf("A/B of value iteration: %d runs, want 2 (one each)", n)
+	}
+}
+
+// fakePort is a host that never answers; its messages are counted.
+type fakePort struct{ posted, closed int }
+
+func (p *fakePort) Post([]byte) { p.posted++ }
+func (p *fakePort) Close()      { p.closed++ }
+
+// A host that fails is reported and can be restarted; one that stops
+// answering while playing is reported after Silence.
+func TestFailuresReported(t *testing.T) {
+	var deliver func([]byte, error)
+	var ports []*fakePort
+	open := func(d func([]byte, error)) (Port, error) {
+		deliver = d
+		p := &fakePort{}
+		ports = append(ports, p)
+		return p, nil
+	}
+	c, err := New(open)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Unix(100, 0)
+	c.now = func() time.Time { return now }
+	deliver(nil, errors.New("the simulation stopped"))
+	c.Poll()
+	r := c.Runs()[0]
+	if r.Failed != "the simulation stopped" || !strings.Contains(c.notices[len(c.notices)-1].Text, "restart it") {
+		t.Fatalf("failed %q, notices %v", r.Failed, c.notices)
+	}
+	if err := c.Restart(r.ID); err != nil || len(ports) != 2 || ports[0].closed != 1 {
+		t.Fatalf("restart: %v, %d ports", err, len(ports))
+	}
+	// The new host plays and then falls silent.
+	h, err := hostSnapshot(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deliver(h, nil)
+	c.Poll()
+	c.Drawn() // asks for the next snapshot
+	now = now.Add(Silence + time.Second)
+	c.Poll()
+	if r := c.Runs()[0]; !strings.Contains(r.Failed, "stopped answering") {
+		t.Fatalf("a silent playing host: failed %q", r.Failed)
+	}
+	// A malformed snapshot is reported and the last good one stays.
+	c2, _ := New(open)
+	deliver(h, nil)
+	c2.Poll()
+	deliver([]byte{'S', 1, 2}, nil)
+	c2.Poll()
+	if r, ok := c2.Selected(); !ok || !r.Snap.HasGrid || !strings.Contains(c2.notices[len(c2.notices)-1].Text, "bad snapshot") {
+		t.Fatalf("after a bad snapshot: have %v, notices %v", ok, c2.notices)
+	}
+}
+
+// hostSnapshot returns a real host's first snapshot message.
+func hostSnapshot(playing bool) ([]byte, error) {
+	var s proto.Snapshot
+	s.Scene, s.HasGrid, s.Playing, s.Busy, s.Grid.Agent = proto.SceneGrid, true, playing, true, -1
+	return proto.AppendSnapshot(nil, &s), nil
+}
+
+func TestAddress(t *testing.T) {
+	a, problems := ParseAddress("#world=cliff-4x12&algorithm=sarsa&alpha=0.3&epsilon=x&alpha=0.4&cmp.seeds=1-3&cmp.b.alpha=0.5&cmp.stop=100&&=1")
+	if a.World != "cliff-4x12" || a.Algorithm != "sarsa" || len(a.Values) != 1 || a.Values[0] != (Value{"alpha", 0.4}) {
+		t.Fatalf("address: %+v", a)
+	}
+	if a.Compare == nil || !reflect.DeepEqual(a.Compare.Seeds, []uint64{1, 2, 3}) || a.Compare.B["alpha"] != 0.5 || a.Compare.StopAt != 100 {
+		t.Fatalf("comparison: %+v", a.Compare)
+	}
+	want := []string{`epsilon: "x" is not a number`, "alpha is given twice", "not a parameter name"}
+	if len(problems) != len(want) {
+		t.Fatalf("problems %q", problems)
+	}
+	for i, w := range want {
+		if !strings.Contains(problems[i], w) {
+			t.Errorf("problem %q, want %q", problems[i], w)
+		}
+	}
+	cmds := a.Commands()
+	if cmds[0].Op != proto.OpWorld || cmds[1].Op != proto.OpAlgorithm || cmds[2].Op != proto.OpSet || cmds[2].Value != 0.4 {
+		t.Fatalf("commands %+v", cmds)
+	}
+	if _, p := ParseAddress("#" + strings.Repeat("a=1&", MaxAddress)); len(p) != 1 || !strings.Contains(p[0], "more than") {
+		t.Fatalf("a huge address: %q", p)
+	}
+	// What AddressOf writes, ParseAddress reads back.
+	s := &proto.Snapshot{World: "zhao-5x5", Algorithm: "qlearning", Params: []proto.Param{
+		{Value: 0.5}, {Value: 0.1}}}
+	s.Params[0].Key, s.Params[0].Default = "alpha", 0.1
+	s.Params[1].Key, s.Params[1].Default = "epsilon", 0.1
+	lesson := &proto.Lesson{Key: "l", Params: map[string]float64{"epsilon": 0.3}}
+	text := AddressOf(s, lesson, true, &Compare{Seeds: []uint64{4, 5}, B: map[string]float64{"gamma": 0.5}})
+	back, problems := ParseAddress(text)
+	if len(problems) > 0 || back.World != "zhao-5x5" || back.Lesson != "l" || len(back.Values) != 2 ||
+		back.Compare == nil || back.Compare.B["gamma"] != 0.5 || !reflect.DeepEqual(back.Compare.Seeds, []uint64{4, 5}) {
+		t.Fatalf("%q read back as %+v, problems %q", text, back, problems)
+	}
+}
+
+func TestParseCompare(t *testing.T) {
+	for _, tc := range []struct{ text, want string }{
+		{"seeds=1-9", "more than 8"},
+		{"seeds=3-1", "range"},
+		{"seeds=a", "not a seed"},
+		{"stop=-4", "step count"},
+		{"b.alpha=NaN", "not a number"},
+		{"warp=1", "unknown key"},
+		{"%zz", "invalid"},
+	} {
+		if _, err := ParseCompare(tc.text); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("ParseCompare(%q): %v, want %q", tc.text, err, tc.want)
+		}
+	}
+	c, err := ParseCompare("seeds=1,1,2")
+	if err != nil || !reflect.DeepEqual(c.Seeds, []uint64{1, 2}) {
+		t.Fatalf("seeds=1,1,2: %v %v", c.Seeds, err)
+	}
+}
+
+func TestResample(t *testing.T) {
+	cv := curve{x: []float64{0, 10, 20}, y: []float64{0, 1, 3}}
+	got := resample(cv, []float64{0, 5, 10, 15, 20})
+	if !reflect.DeepEqual(got, []float64{0, 0.5, 1, 2, 3}) {
+		t.Fatalf("resample: %v", got)
+	}
+	if got := smooth([]float64{1, 3, 5, 7}, 2); !reflect.DeepEqual(got, []float64{1, 2, 4, 6}) {
+		t.Fatalf("smooth: %v", got)
+	}
+}
+
+func FuzzParseAddress(f *testing.F) {
+	f.Add("#world=zhao-5x5&algorithm=vi&gamma=0.5")
+	f.Add("#gamma=-1e308&slip=2&tol=0&seed=1e300&r-target=1e308")
+	f.Add("lesson=cliff-sarsa&cmp.seeds=1-4&cmp.b.alpha=0.5&cmp.stop=20000")
+	f.Fuzz(func(t *testing.T, hash string) {
+		a, _ := ParseAddress(hash)
+		for _, c := range a.Commands() {
+			if c.Op == proto.OpSet && (math.IsNaN(c.Value) || math.IsInf(c.Value, 0)) {
+				t.Fatalf("a non-finite value %v for %q", c.Value, c.Key)
+			}
+		}
+		if a.Compare != nil && (len(a.Compare.Seeds) == 0 || len(a.Compare.Seeds) > MaxSeeds) {
+			t.Fatalf("%d seeds", len(a.Compare.Seeds))
+		}
+	})
+}
