@@ -954,12 +954,11 @@ func TestLessons(t *testing.T) {
 	}
 }
 
-// Issue 11: value iteration whose values overflow (r_target 1e308 at γ
-// 0.9) is not told to lower a step size it does not have. The page also
-// runs under its Content-Security-Policy: no
-// violation is reported in the page or the game's frame, and the game
-// frame's inline style applies.
-func TestPlanningDivergenceAdvice(t *testing.T) {
+// Issue 11: the page runs under the server's Content-Security-Policy: no
+// violation is reported in the page or the game's frame, the game frame's
+// inline style applies, and value iteration sweeps (in its Web Worker,
+// which loads wasm_exec.js and compiles worker.wasm under the policy).
+func TestContentSecurityPolicy(t *testing.T) {
 	srv := page(t)
 	ctx, problems := browser(t, 1280, 800)
 	const listen = `window.cspViolations = [];
@@ -970,7 +969,7 @@ func TestPlanningDivergenceAdvice(t *testing.T) {
 	if err := chromedp.Do(ctx, addListener, chromedp.Navigate(srv.URL+"/")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, ctx, "the page", func(s status) bool { return s.Ready && s.Scene == "grid" })
+	waitFor(t, ctx, "the page", func(s status) bool { return s.Ready && s.Scene == "grid" && s.Sweeps > 0 })
 	violations, err := chromedp.Run(ctx, chromedp.Evaluate[string](
 		`JSON.stringify([window.cspViolations, `+game+`.cspViolations, getComputedStyle(`+game+`.document.body).overflow])`))
 	if err != nil || violations != `[[],[],"hidden"]` {
@@ -978,12 +977,5 @@ func TestPlanningDivergenceAdvice(t *testing.T) {
 	}
 	if len(*problems) > 0 {
 		t.Errorf("the page logged errors:\n%s", strings.Join(*problems, "\n"))
-	}
-	call(t, ctx, `load('{"name": "huge", "layout": [".T"], "rewards": {"target": 1e308}}')`)
-	call(t, ctx, "speed(0)")
-	call(t, ctx, "play()")
-	s := waitFor(t, ctx, "the divergence", func(s status) bool { return strings.Contains(s.Notice, "diverged") })
-	if strings.Contains(s.Notice, "step size") || strings.Contains(s.Notice, "learning rate") {
-		t.Errorf("notice %q", s.Notice)
 	}
 }
