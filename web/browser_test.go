@@ -979,3 +979,22 @@ func TestContentSecurityPolicy(t *testing.T) {
 		t.Errorf("the page logged errors:\n%s", strings.Join(*problems, "\n"))
 	}
 }
+
+// Issue 11: value iteration whose values overflow (r_target 1e308 at γ
+// 0.9) is reported as a divergence, and not told to lower a step size or
+// learning rate it does not have.
+func TestPlanningDivergence(t *testing.T) {
+	srv := page(t)
+	ctx, _ := browser(t, 1280, 800)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the page", func(s status) bool { return s.Ready && s.Scene == "grid" })
+	call(t, ctx, `load('{"name": "huge", "layout": [".T"], "rewards": {"target": 1e308}}')`)
+	call(t, ctx, "speed(0)")
+	call(t, ctx, "play()")
+	s := waitFor(t, ctx, "the divergence", func(s status) bool { return strings.Contains(s.Notice, "diverged") })
+	if strings.Contains(s.Notice, "step size") || strings.Contains(s.Notice, "learning rate") || s.Converged {
+		t.Errorf("notice %q, converged %v", s.Notice, s.Converged)
+	}
+}
