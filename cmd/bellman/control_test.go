@@ -64,7 +64,7 @@ func TestTrainEnvJSON(t *testing.T) {
 		Steps      int
 		Settings   param.Values
 		Episodes   []controlEpisode
-		Final struct{ Steps, Episodes, Updates int }
+		Final      struct{ Steps, Episodes, Updates int }
 	}
 	out := trainEnv(t, append(args, "--json")...)
 	if err := json.Unmarshal([]byte(out), &r); err != nil {

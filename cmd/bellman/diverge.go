@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"bellman/sim/ddpg"
 	"bellman/sim/grid"
@@ -32,6 +34,35 @@ func rowDivergence(err error, step, episode int) error {
 		return &divergence{step, fmt.Sprintf("the %s of episode %d", nf.Column, episode), nf.Value}
 	}
 	return err
+}
+
+// rewardOverflow reports rewards of world w that overflow the learning
+// updates (grid.Model.CheckOverflow, factor 2) at γ: gamma, the method's
+// default, or what a --set gives, with the --set assignments that change a
+// reward applied. It runs before a session is made, whose optimum would
+// otherwise fail with a less telling error; assignments it cannot read are
+// left to the session's schema to report.
+func rewardOverflow(w grid.World, gamma float64, sets []string) error {
+	rw := &w.Rewards
+	for _, s := range sets {
+		key, text, ok := strings.Cut(s, "=")
+		x, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
+		if !ok || err != nil || !finite(x) {
+			continue
+		}
+		if dst, ok := map[string]*float64{"gamma": &gamma, "r-boundary": &rw.Boundary, "r-forbidden": &rw.Forbidden,
+			"r-target": &rw.Target, "r-other": &rw.Other, "r-cliff": &rw.Cliff}[strings.TrimSpace(key)]; ok {
+			*dst = x
+		}
+	}
+	if !(gamma >= 0 && gamma < 1) {
+		return nil
+	}
+	m, err := w.Build()
+	if err != nil {
+		return nil
+	}
+	return m.CheckOverflow(gamma, 2)
 }
 
 // learnWatch finds the first step at which a learning session's numbers

@@ -83,6 +83,11 @@ func TestOverflowNamed(t *testing.T) {
 			t.Errorf("%v: exit %d, %q, want one line with %q", tc.args, code, stderr, tc.want)
 		}
 	}
+	// At γ 0.5 (a --set) the same reward leaves room: 2·1e307/(1 − 0.5) =
+	// 4e307. (The run may still overflow elsewhere, and say so.)
+	if _, stderr, _ := bellman("train", "--world", big307, "--agent", "qlearning", "--steps", "100", "--set", "gamma=0.5"); strings.Contains(stderr, "overflow") {
+		t.Errorf("train with r_target 1e307 at γ 0.5: %s", stderr)
+	}
 	out, stderr, code := bellman("solve", "--world", big307)
 	if code != 0 {
 		t.Fatal(stderr)

@@ -38,6 +38,11 @@ func newPG(world, method string, seed uint64, sets []string) (*session.PG, error
 	if err != nil {
 		return nil, err
 	}
+	if m, err := pg.ParseMethod(method); err == nil {
+		if err := rewardOverflow(w, pg.Default(m).Gamma, sets); err != nil {
+			return nil, err
+		}
+	}
 	p, err := session.NewPG(w, method, seed)
 	if err != nil {
 		return nil, err

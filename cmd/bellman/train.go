@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
 	"bellman/sim/agent"
@@ -40,6 +41,11 @@ func newLearn(worldName, agentName string, seed uint64, sets []string) (*session
 	}
 	if agentName == "" {
 		return nil, fmt.Errorf("--agent is required (%s)", strings.Join(agent.Names(), ", "))
+	}
+	if slices.Contains(agent.Names(), agentName) {
+		if err := rewardOverflow(w, agent.DefaultConfig(agentName).Gamma, sets); err != nil {
+			return nil, err
+		}
 	}
 	l, err := session.NewLearn(w, agentName, seed)
 	if err != nil {
