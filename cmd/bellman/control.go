@@ -12,6 +12,7 @@ import (
 	"bellman/sim/control"
 	"bellman/sim/ddpg"
 	"bellman/sim/param"
+	"bellman/sim/strictjson"
 )
 
 // controlSets collects repeated --set key=value flags of train --env and
@@ -55,7 +56,7 @@ func controlSchema(env string, algo ddpg.Algo) param.Schema {
 func applySet(sc param.Schema, vals param.Values, assignment string) error {
 	key, text, ok := strings.Cut(assignment, "=")
 	if !ok {
-		return fmt.Errorf("%q is not key=value", assignment)
+		return fmt.Errorf("%s is not key=value", strictjson.Short(assignment))
 	}
 	key = strings.TrimSpace(key)
 	if _, found := sc.Find(key); found {
@@ -68,7 +69,7 @@ func applySet(sc param.Schema, vals param.Values, assignment string) error {
 		}
 		for _, w := range widths {
 			if w != widths[0] {
-				return fmt.Errorf("hidden=%s: the layers of a network have one width here (e.g. 64,64)", text)
+				return fmt.Errorf("hidden=%s: the layers of a network have one width here (e.g. 64,64)", strictjson.Short(text))
 			}
 		}
 		for _, p := range []string{ddpg.ActorPrefix, ddpg.CriticPrefix} {

@@ -14,6 +14,7 @@ import (
 	"bellman/sim/nn"
 	"bellman/sim/param"
 	"bellman/sim/session"
+	"bellman/sim/strictjson"
 )
 
 const dqnSetHelp = "key=value: a parameter of the agent (keys as on the page: gamma, batch, buffer, target_every, tau, double, dueling, " +
@@ -35,7 +36,7 @@ func dqnSets(sc param.Schema, sets []string) (param.Values, error) {
 	for _, a := range sets {
 		key, text, ok := strings.Cut(a, "=")
 		if !ok {
-			return nil, fmt.Errorf("--set %q is not key=value", a)
+			return nil, fmt.Errorf("--set %s is not key=value", strictjson.Short(a))
 		}
 		key = strings.TrimSpace(key)
 		if _, found := sc.Find(key); !found {

@@ -37,6 +37,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"bellman/sim/strictjson"
 )
 
 // command is one subcommand: it parses its own flags from args.
@@ -73,7 +75,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "bellman: unknown command %q (commands: %s)\n", args[0], strings.Join(commandNames(), ", "))
+		fmt.Fprintf(stderr, "bellman: unknown command %s (commands: %s)\n", strictjson.Short(args[0]), strings.Join(commandNames(), ", "))
 		return 2
 	}
 	if err := cmd.run(args[1:], stdout); err != nil {
@@ -122,10 +124,10 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 			fs.PrintDefaults()
 			return err
 		}
-		return fmt.Errorf("%v (see bellman %s -h)", err, fs.Name())
+		return fmt.Errorf("%s (see bellman %s -h)", strictjson.Message(err), fs.Name())
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q (see bellman %s -h)", fs.Arg(0), fs.Name())
+		return fmt.Errorf("unexpected argument %s (see bellman %s -h)", strictjson.Short(fs.Arg(0)), fs.Name())
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"bellman/sim/param"
 	"bellman/sim/pg"
 	"bellman/sim/session"
+	"bellman/sim/strictjson"
 )
 
 // isPGAgent reports whether train's --agent is a policy-gradient method.
@@ -270,7 +271,7 @@ func runGradient(args []string, stdout io.Writer) error {
 	if *policyFile != "" {
 		data, err := os.ReadFile(*policyFile)
 		if err != nil {
-			return fmt.Errorf("cannot read policy file %q", *policyFile)
+			return fmt.Errorf("cannot read policy file %s", strictjson.Short(*policyFile))
 		}
 		if pi, err = grid.ParsePolicy(data, m); err != nil {
 			return fmt.Errorf("%s: %v", *policyFile, err)
@@ -291,7 +292,7 @@ func runGradient(args []string, stdout io.Writer) error {
 		st = m.Start
 	case "uniform":
 	default:
-		return fmt.Errorf("--start %q: give start-cell or uniform", *start)
+		return fmt.Errorf("--start %s: give start-cell or uniform", strictjson.Short(*start))
 	}
 	d0, err := pg.StartDistribution(m.Model, st)
 	if err != nil {

@@ -184,7 +184,7 @@ func readActions(file string, env control.Env, apply func(i int, a []float64) er
 	if file != "-" {
 		f, err := os.Open(file)
 		if err != nil {
-			return fmt.Errorf("cannot read actions file %q", file)
+			return fmt.Errorf("cannot read actions file %s", strictjson.Short(file))
 		}
 		defer f.Close()
 		r, src = f, file

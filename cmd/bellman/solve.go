@@ -57,7 +57,7 @@ func runSolve(args []string, stdout io.Writer) error {
 	if *policyFile != "" {
 		f, err := os.Open(*policyFile)
 		if err != nil {
-			return fmt.Errorf("cannot read policy file %q", *policyFile)
+			return fmt.Errorf("cannot read policy file %s", strictjson.Short(*policyFile))
 		}
 		data, err := strictjson.ReadAll(f, grid.MaxPolicyFileBytes)
 		f.Close()

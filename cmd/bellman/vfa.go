@@ -10,6 +10,7 @@ import (
 
 	"bellman/sim/param"
 	"bellman/sim/session"
+	"bellman/sim/strictjson"
 	"bellman/sim/vfa"
 )
 
@@ -54,7 +55,7 @@ func readSpec(text string) (string, error) {
 	}
 	data, err := os.ReadFile(t)
 	if err != nil {
-		return "", fmt.Errorf("--features: %q is neither a JSON spec nor a readable file", text)
+		return "", fmt.Errorf("--features: %s is neither a JSON spec nor a readable file", strictjson.Short(text))
 	}
 	return string(data), nil
 }

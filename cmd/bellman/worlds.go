@@ -40,7 +40,7 @@ func loadWorld(nameOrPath string) (grid.World, error) {
 	}
 	f, err := os.Open(nameOrPath)
 	if err != nil {
-		return grid.World{}, fmt.Errorf("no built-in world or readable file %q (built-in: %s)", nameOrPath, strings.Join(assets.WorldNames(), ", "))
+		return grid.World{}, fmt.Errorf("no built-in world or readable file %s (built-in: %s)", strictjson.Short(nameOrPath), strings.Join(assets.WorldNames(), ", "))
 	}
 	defer f.Close()
 	data, err := strictjson.ReadAll(f, grid.MaxWorldFileBytes)
