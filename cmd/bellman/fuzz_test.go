@@ -202,9 +202,11 @@ func FuzzExpandLesson(f *testing.F) {
 			oneLine(t, line, err)
 			return
 		}
-		if !slices.ContainsFunc(args, func(a string) bool {
-			return strings.HasPrefix(a, "-") && strings.HasPrefix(strings.TrimLeft(a, "-"), "lesson")
-		}) {
+		isLesson := func(a string) bool { // --lesson or --lesson=KEY, not --lessons or -lesson0
+			name := strings.TrimLeft(a, "-")
+			return strings.HasPrefix(a, "-") && (name == "lesson" || strings.HasPrefix(name, "lesson="))
+		}
+		if !slices.ContainsFunc(args, isLesson) {
 			if !slices.Equal(out, args) {
 				t.Fatalf("%q without --lesson became %q", args, out)
 			}
