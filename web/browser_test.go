@@ -954,6 +954,81 @@ func TestLessons(t *testing.T) {
 	}
 }
 
+// Every family of methods draws its scene in the page and its first chart
+// moves: tabular policy gradient and linear approximation on the grid,
+// DQN on the grid and on CartPole, tile-coded Sarsa on MountainCar-v0, PPO
+// on the pendulum and on Acrobot, with the network view switched on for DQN.
+func TestMethodScenes(t *testing.T) {
+	srv := page(t)
+	ctx, problems := browser(t, 1280, 800)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the page", func(s status) bool { return s.Frame > 2 })
+	type chartData struct {
+		Charts []struct {
+			Series []struct {
+				Values []*float64 `json:"values"`
+			} `json:"series"`
+		} `json:"charts"`
+		Scene string `json:"scene"`
+	}
+	points := func() int {
+		raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](game+".bellman.status()"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c chartData
+		json.Unmarshal([]byte(raw), &c)
+		if len(c.Charts) == 0 || len(c.Charts[0].Series) == 0 {
+			return 0
+		}
+		n := 0
+		for _, v := range c.Charts[0].Series[0].Values {
+			if v != nil {
+				n++
+			}
+		}
+		return n
+	}
+	for _, tc := range []struct{ world, algorithm, layer, scene string }{
+		{"zhao-5x5", "reinforce-baseline", "grad", "learn"},
+		{"zhao-5x5", "td-linear", "error", "learn"},
+		{"zhao-5x5", "dqn", "", "learn"},
+		{"mountaincar-discrete", "nstep-sarsa-tiles", "", "control"},
+		{"cartpole-discrete", "dqn", "network", "control"},
+		{"pendulum", "ppo", "", "control"},
+		{"acrobot", "a2c", "", "control"},
+	} {
+		name := tc.world + "-" + tc.algorithm
+		call(t, ctx, fmt.Sprintf("world(%q)", tc.world))
+		call(t, ctx, fmt.Sprintf("algorithm(%q)", tc.algorithm))
+		call(t, ctx, "speed(0)")
+		if tc.layer != "" {
+			call(t, ctx, fmt.Sprintf("layer(%q, true)", tc.layer))
+		}
+		call(t, ctx, "play()")
+		s := waitFor(t, ctx, name, func(s status) bool {
+			return s.World == tc.world && s.Algorithm == tc.algorithm && s.Scene == tc.scene && (tc.layer == "" || s.Layers[tc.layer])
+		})
+		if strings.HasPrefix(s.Notice, "error") {
+			t.Errorf("%s: %s", name, s.Notice)
+		}
+		deadline := time.Now().Add(90 * time.Second)
+		for points() < 3 {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: the first chart has %d points after 90 s", name, points())
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		shot(t, ctx, "method-"+name+".png")
+		pageShot(t, ctx, "page-method-"+name+".png")
+	}
+	if len(*problems) > 0 {
+		t.Errorf("the page logged errors:\n%s", strings.Join(*problems, "\n"))
+	}
+}
+
 // Issue 11: the page runs under the server's Content-Security-Policy: no
 // violation is reported in the page or the game's frame, the game frame's
 // inline style applies, and value iteration sweeps (in its Web Worker,

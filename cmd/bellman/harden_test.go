@@ -28,6 +28,7 @@ func TestFileLimits(t *testing.T) {
 		{[]string{"train", "--world", zero, "--agent", "sarsa", "--steps", "10"}, "world file /dev/zero: more than the limit of 1 MiB"},
 		{[]string{"solve", "--world", world, "--method", "eval", "--policy", zero}, "policy file /dev/zero: more than the limit of 16 MiB (16777216 bytes)"},
 		{[]string{"solve", "--world", name}, "more than the limit of 1 MiB"},
+		{[]string{"prefs", "generate", "--world", "zhao-5x5", "--pairs", "5", "--reference", zero}, "--reference /dev/zero: more than the limit of 16 MiB"},
 		{[]string{"solve", "--world", name2}, "name is 201 bytes long, more than the limit of 200"},
 	} {
 		stdout, stderr, code := bellman(tc.args...)

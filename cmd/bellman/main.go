@@ -25,6 +25,8 @@
 //	bellman train --world NAME|FILE --agent reinforce|reinforce-baseline|qac|a2c|offpolicy-ac --steps N [--seed S] [--set key=value ...] [--json] [--save FILE]
 //	bellman solve --world NAME|FILE --method gradient [--policy FILE] [--gamma 0.9] [--start start-cell|uniform]
 //	bellman bench pg --world NAME|FILE --agent METHOD --steps N [--seed S] [--set key=value ...]
+//	bellman prefs generate --world NAME|FILE --pairs N --judge-beta B|inf --seed S [--length T] [--reference FILE] > labels.json
+//	bellman prefs fit --world NAME|FILE --labels FILE --method reward-model|dpo|both --beta B [--json]
 //
 // Run "bellman COMMAND -h" for a command's flags.
 package main
@@ -54,6 +56,7 @@ var commands = map[string]command{
 	"rollout": {"step a control environment from a state through given actions (JSON)", runRollout},
 	"train":   {"train an agent from experience; one CSV (or JSON) row per episode", runTrain},
 	"bench":   {"time an agent's steps (td) or dynamic-programming sweeps (dp); one JSON line", runBench},
+	"prefs":   {"learn from preferences: generate labelled pairs, fit a reward model (RLHF) or DPO", runPrefs},
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }

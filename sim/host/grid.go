@@ -229,8 +229,8 @@ func firstNonFinite(what string, v []float64) string {
 
 // label returns the menu label of a method.
 func label(key string) string {
-	for _, list := range [][]session.Algorithm{session.GridAlgorithms, session.LearnAgents, session.ControlAgents} {
-		for _, a := range list {
+	for _, f := range families {
+		for _, a := range f.algos {
 			if a.Key == key {
 				return a.Label
 			}

@@ -439,7 +439,7 @@ func (h *Host) fill(s *proto.Snapshot) {
 				h.crash("drawing the run", r)
 			}
 		}()
-		s.HasGrid, s.HasCtl, s.HasLab = false, false, false
+		s.HasGrid, s.HasCtl, s.HasLab, s.HasNet = false, false, false, false
 		s.Charts, s.Line = s.Charts[:0], s.Line[:0]
 		s.Diverged = ""
 		if h.crashed == "" {
@@ -454,6 +454,7 @@ func (h *Host) fill(s *proto.Snapshot) {
 	s.StepsPerSec, s.UpdatesPerSec = h.stepsPerSec, h.updatesPerSec
 	s.Busy = h.crashed == "" && h.run.busy()
 	s.Crashed = h.crashed
+	s.Kind = h.run.kind()
 	s.Diverged = h.reported // until a reset or a change
 	s.StopAt = h.stopAt
 	s.Lesson = ""

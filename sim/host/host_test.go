@@ -503,6 +503,13 @@ func TestFamilies(t *testing.T) {
 	if s := snapshot(t, h); s.Algorithm != "ddpg" || s.Control.Actions != 0 {
 		t.Fatalf("pendulum after MountainCar: %q, %d actions", s.Algorithm, s.Control.Actions)
 	}
+	// A method of another family keeps the task, even with no snapshot
+	// taken between the two commands.
+	h.Apply(cmd(proto.OpWorld, "acrobot", 0))
+	h.Apply(cmd(proto.OpAlgorithm, "a2c", 0))
+	if s := snapshot(t, h); s.World != "acrobot" || s.Algorithm != "a2c" || len(s.Control.Heatmaps) != 3 || len(s.Notices) != 0 {
+		t.Fatalf("A2C on Acrobot: %q on %q, %d heatmaps, notices %v", s.Algorithm, s.World, len(s.Control.Heatmaps), s.Notices)
+	}
 	h.Apply(cmd(proto.OpWorld, "zhao-2x2", 0))
 	if s := snapshot(t, h); s.Algorithm != "vi" || s.World != "zhao-2x2" {
 		t.Fatalf("a grid world after a control task: %q on %q", s.Algorithm, s.World)

@@ -46,8 +46,16 @@ var families = []family{
 		func(w *grid.World, _, a string, prev *layers) (run, error) { return newPGRun(*w, a, prev) }},
 	{"Actor-critic (continuous actions)", KindContinuous, session.ControlAgents, controlSpeed,
 		func(_ *grid.World, env, a string, _ *layers) (run, error) { return newControlRun(env, a, 1) }},
+	{"Deep Q-learning (ch. 8)", KindGrid, session.DQNAgents, learnSpeed,
+		func(w *grid.World, _, a string, prev *layers) (run, error) { return newDQNGridRun(*w, a, prev) }},
+	{"Policy optimisation (PPO, A2C)", KindContinuous, session.PPOAgents, controlSpeed,
+		func(_ *grid.World, env, a string, _ *layers) (run, error) { return newPPORun(env, a, KindContinuous) }},
+	{"Deep Q-learning (ch. 8)", KindDiscrete, session.DQNAgents, controlSpeed,
+		func(_ *grid.World, env, a string, _ *layers) (run, error) { return newDQNRun(env, a) }},
 	{"Linear features (ch. 8, S&B ch. 10)", KindDiscrete, session.VFAControlAgents, controlSpeed,
 		func(_ *grid.World, env, a string, _ *layers) (run, error) { return newVFAControlRun(env, a) }},
+	{"Policy optimisation (PPO, A2C)", KindDiscrete, session.PPOAgents, controlSpeed,
+		func(_ *grid.World, env, a string, _ *layers) (run, error) { return newPPORun(env, a, KindDiscrete) }},
 	{"Experiments", KindLab, []session.Algorithm{{Key: "lab", Label: "mean, Robbins–Monro, SGD"}}, labSpeed,
 		func(_ *grid.World, _, _ string, _ *layers) (run, error) { return newLabRun() }},
 }
@@ -213,7 +221,10 @@ func (h *Host) runWorld() (*grid.World, string) {
 		w := *g.gridWorld()
 		return &w, ""
 	}
-	return nil, h.snap.World
+	if e, ok := h.run.(interface{ envName() string }); ok {
+		return nil, e.envName()
+	}
+	return nil, LabKey
 }
 
 func (h *Host) worldName() string {

@@ -110,7 +110,7 @@ func (r *vfaControlRun) fill(h *Host, s *proto.Snapshot) {
 		ly = sn.TileY[0]
 	}
 	v := &ct.Heatmaps[0]
-	v.Title, v.Range, v.Classes, v.Names = "value V(s) = max_a q̂(s, a)", 0, 0, v.Names[:0]
+	v.Title, v.Range, v.Classes, v.Names = "value V(s) = max_a Q(s, a)", 0, 0, v.Names[:0]
 	v.Values = append(v.Values[:0], sn.Value...)
 	v.Arrows = v.Arrows[:0]
 	v.LinesX, v.LinesY = append(v.LinesX[:0], lx...), append(v.LinesY[:0], ly...)
@@ -124,4 +124,7 @@ func (r *vfaControlRun) fill(h *Host, s *proto.Snapshot) {
 	p.Arrows = p.Arrows[:0]
 	p.LinesX, p.LinesY = append(p.LinesX[:0], lx...), append(p.LinesY[:0], ly...)
 	ct.Traj, ct.PrevTraj = points(ct.Traj, sn.Trajectory), points(ct.PrevTraj, sn.PrevTrajectory)
+	ct.Status = "ε-greedy, ε " + format(sn.Epsilon, 3)
 }
+
+func (r *vfaControlRun) envName() string { return r.sess.Env() }

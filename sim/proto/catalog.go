@@ -38,7 +38,7 @@ type Lesson struct {
 // picker, the methods of each kind of scene and the lessons.
 type Catalog struct {
 	Worlds     []Group            `json:"worlds"`
-	Algorithms map[string][]Group `json:"algorithms"` // by scene
+	Algorithms map[string][]Group `json:"algorithms"` // by kind of world (Snapshot.Kind)
 	Lessons    []Lesson           `json:"lessons"`
 }
 

@@ -22,6 +22,7 @@ type Snapshot struct {
 	Seq       int64  // counts the snapshots of a host, from 1
 	Applied   int64  // messages the host had handled when it made this one (those that Counts)
 	Scene     string // one of the Scene names
+	Kind      string // the kind of world, which decides the methods offered (Catalog.Algorithms)
 	World     string // the world, control task or lab
 	Algorithm string
 	Lesson    string // the lesson the run was set up by, until the person changes world or algorithm
@@ -49,6 +50,19 @@ type Snapshot struct {
 	Control Control
 	HasLab  bool
 	Lab     Lab
+	HasNet  bool
+	Net     Net
+}
+
+// Net is a network view: the network's columns of units (inputs first),
+// the weights between them and every unit's value over the Grid×Grid points
+// of the state plane.
+type Net struct {
+	Title   string
+	Sizes   []int32   // units of each column
+	Weights []float64 // each layer's weights, out×in row-major, one after another
+	Grid    int
+	Maps    []float64 // unit-major: unit u of all columns counted in order at [u·Grid², (u+1)·Grid²)
 }
 
 // Mark is one part of the status line; Class is "", "done" or "error".
@@ -80,6 +94,7 @@ type Progress struct {
 	EpisodeStep int     // steps of the current episode
 	Return      float64 // return of the current episode so far
 	LastReturn  float64 // return of the last finished episode
+	Mean10      float64 // mean return of the last 10 finished episodes (NaN before the first)
 	Epsilon     float64 // exploration rate ε
 	Optimal     float64 // share of reachable states whose greedy action is optimal
 	Gap         float64 // max_s |v_π(s) − v*(s)| of the greedy policy
@@ -249,6 +264,8 @@ type Control struct {
 	Grid               int
 	Heatmaps           []Heatmap
 	Traj, PrevTraj     []float64 // points in the plane, u and v interleaved
+	Layers             []Layer   // the views that can be switched (a network view)
+	Status             string    // how the agent acts now: "random warm-up", "ε-greedy, ε 0.05", …
 }
 
 // Lab is what the stochastic-approximation lab draws, up to iteration K.
@@ -279,6 +296,7 @@ func AppendSnapshot(dst []byte, s *Snapshot) []byte {
 	w.int(int(s.Seq))
 	w.int(int(s.Applied))
 	w.str(s.Scene)
+	w.str(s.Kind)
 	w.str(s.World)
 	w.str(s.Algorithm)
 	w.str(s.Lesson)
@@ -324,6 +342,10 @@ func AppendSnapshot(dst []byte, s *Snapshot) []byte {
 	if s.HasLab {
 		writeLab(&w, &s.Lab)
 	}
+	w.bool(s.HasNet)
+	if s.HasNet {
+		writeNet(&w, &s.Net)
+	}
 	return w.b
 }
 
@@ -353,6 +375,7 @@ func writeProgress(w *writer, p *Progress) {
 	w.int(p.EpisodeStep)
 	w.f64(p.Return)
 	w.f64(p.LastReturn)
+	w.f64(p.Mean10)
 	w.f64(p.Epsilon)
 	w.f64(p.Optimal)
 	w.f64(p.Gap)
@@ -510,6 +533,61 @@ func writeControl(w *writer, c *Control) {
 	}
 	w.f64s(c.Traj)
 	w.f64s(c.PrevTraj)
+	writeLayers(w, c.Layers)
+	w.str(c.Status)
+}
+
+func writeLayers(w *writer, ls []Layer) {
+	w.uint(uint64(len(ls)))
+	for _, l := range ls {
+		w.str(l.Key)
+		w.str(l.Label)
+		w.bool(l.On)
+	}
+}
+
+func readLayers(r *reader, ls []Layer) []Layer {
+	n := r.length("layers", 3)
+	ls = resize(ls, n)
+	for i := range ls {
+		r.strInto("layer.key", &ls[i].Key)
+		r.strInto("layer.label", &ls[i].Label)
+		ls[i].On = r.bool("layer.on")
+	}
+	return ls
+}
+
+func writeNet(w *writer, n *Net) {
+	w.str(n.Title)
+	w.ints(n.Sizes)
+	w.f64s(n.Weights)
+	w.int(n.Grid)
+	w.f64s(n.Maps)
+}
+
+func readNet(r *reader, n *Net) {
+	r.strInto("net.title", &n.Title)
+	n.Sizes = r.ints("net.sizes", n.Sizes)
+	n.Weights = r.f64s("net.weights", n.Weights)
+	n.Grid = r.count("net.grid", maxHeatmap)
+	n.Maps = r.f64s("net.maps", n.Maps)
+}
+
+func (n *Net) check() error {
+	units, weights := 0, 0
+	for i, s := range n.Sizes {
+		if s < 1 || s > 1<<16 {
+			return fmt.Errorf("a column of %d units", s)
+		}
+		units += int(s)
+		if i > 0 {
+			weights += int(s) * int(n.Sizes[i-1])
+		}
+	}
+	if len(n.Weights) != weights || len(n.Maps) != units*n.Grid*n.Grid {
+		return fmt.Errorf("%d weights and %d map values for columns %v on a %d² plane", len(n.Weights), len(n.Maps), n.Sizes, n.Grid)
+	}
+	return nil
 }
 
 func writeLab(w *writer, l *Lab) {
@@ -543,6 +621,7 @@ func DecodeSnapshot(msg []byte, s *Snapshot) error {
 	s.Seq = r.long("seq")
 	s.Applied = r.long("applied")
 	r.strInto("scene", &s.Scene)
+	r.strInto("kind", &s.Kind)
 	r.strInto("world", &s.World)
 	r.strInto("algorithm", &s.Algorithm)
 	r.strInto("lesson", &s.Lesson)
@@ -588,6 +667,9 @@ func DecodeSnapshot(msg []byte, s *Snapshot) error {
 	}
 	if s.HasLab = r.bool("hasLab"); s.HasLab {
 		readLab(&r, &s.Lab)
+	}
+	if s.HasNet = r.bool("hasNet"); s.HasNet {
+		readNet(&r, &s.Net)
 	}
 	if r.err == nil && r.off != len(msg) {
 		r.fail("end", "%d bytes after the snapshot", len(msg)-r.off)
@@ -639,6 +721,7 @@ func readProgress(r *reader, p *Progress) {
 	p.EpisodeStep = r.int("progress.episodeStep")
 	p.Return = r.f64("progress.return")
 	p.LastReturn = r.f64("progress.lastReturn")
+	p.Mean10 = r.f64("progress.mean10")
 	p.Epsilon = r.f64("progress.epsilon")
 	p.Optimal = r.f64("progress.optimal")
 	p.Gap = r.f64("progress.gap")
@@ -783,6 +866,8 @@ func readControl(r *reader, c *Control) {
 	}
 	c.Traj = r.f64s("control.traj", c.Traj)
 	c.PrevTraj = r.f64s("control.prevTraj", c.PrevTraj)
+	c.Layers = readLayers(r, c.Layers)
+	r.strInto("control.status", &c.Status)
 }
 
 func readLab(r *reader, l *Lab) {
@@ -826,6 +911,11 @@ func (s *Snapshot) check() error {
 	if s.HasLab {
 		if err := s.Lab.check(); err != nil {
 			return fmt.Errorf("lab: %v", err)
+		}
+	}
+	if s.HasNet {
+		if err := s.Net.check(); err != nil {
+			return fmt.Errorf("network: %v", err)
 		}
 	}
 	return nil

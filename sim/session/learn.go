@@ -1,6 +1,7 @@
 package session
 
 import (
+	"fmt"
 	"math"
 
 	"bellman/sim/agent"
@@ -377,9 +378,37 @@ func (l *Learn) Reset() {
 
 // Step takes one environment step, with the agent's learning and planning
 // for it, and reports whether it ended an episode.
-func (l *Learn) Step() (ended bool) {
+func (l *Learn) Step() (ended bool) { return l.took(l.runner.Step()) }
+
+// Move takes one step with action a, a person's move: the agent learns
+// from it if it can (agent.Steerable; MC Basic cannot), as from its own.
+// It returns the step and the agent's q(s,a) before and after it.
+func (l *Learn) Move(a int) (tr agent.Transition, before, after float64, err error) {
+	if a < 0 || a >= l.Model.A {
+		return tr, 0, 0, fmt.Errorf("no action %d in a world of %d actions", a, l.Model.A)
+	}
 	r := l.runner
-	tr := r.Step()
+	s := r.State
+	if r.Ended() {
+		s = -1 // a new episode starts first; read its state below
+	}
+	q := r.Agent.Table()
+	if s >= 0 {
+		before = q[s*l.Model.A+a]
+	}
+	tr = r.StepAs(a)
+	if s < 0 {
+		before = math.NaN()
+	}
+	after = q[tr.S*l.Model.A+a]
+	l.took(tr)
+	return tr, before, after, nil
+}
+
+// took does a session's part of a step: the trail, the counts, the
+// histories at an episode's end and the evaluations.
+func (l *Learn) took(tr agent.Transition) (ended bool) {
+	r := l.runner
 	if tr.Began {
 		l.trail = l.trail[:0]
 		l.addTrail(l.Model.Cell[tr.S])

@@ -36,7 +36,7 @@ type Game struct {
 	lab  *scene.Lab
 
 	world, sceneName string // of the last snapshot drawn: a new one resets the view
-	pendingCompare    *client.Compare
+	pendingCompare   *client.Compare
 
 	frames       int
 	updateMs     float64
@@ -165,8 +165,9 @@ func (g *Game) handle(r request) {
 		for _, p := range problems {
 			c.Say("error: address: "+p, true)
 		}
-		c.Send(a.Commands()...)
+		c.Send(a.Commands()...) // a locked control refuses its part
 		c.Send(proto.Command{Op: proto.OpWant})
+		c.Teach(a.Hide, a.Lock)
 		g.pendingCompare = a.Compare
 	case reqBad:
 		c.Say("error: "+r.text, true)

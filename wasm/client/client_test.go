@@ -224,7 +224,7 @@ func TestAddress(t *testing.T) {
 	s.Params[0].Key, s.Params[0].Default = "alpha", 0.1
 	s.Params[1].Key, s.Params[1].Default = "epsilon", 0.1
 	lesson := &proto.Lesson{Key: "l", Params: map[string]float64{"epsilon": 0.3}}
-	text := AddressOf(s, lesson, true, &Compare{Seeds: []uint64{4, 5}, B: map[string]float64{"gamma": 0.5}})
+	text := AddressOf(s, lesson, true, &Compare{Seeds: []uint64{4, 5}, B: map[string]float64{"gamma": 0.5}}, []string{"charts"}, []string{"param:alpha", "world"})
 	back, problems := ParseAddress(text)
 	if len(problems) > 0 || back.World != "zhao-5x5" || back.Lesson != "l" || len(back.Values) != 2 ||
 		back.Compare == nil || back.Compare.B["gamma"] != 0.5 || !reflect.DeepEqual(back.Compare.Seeds, []uint64{4, 5}) {
@@ -278,4 +278,54 @@ func FuzzParseAddress(f *testing.F) {
 			t.Fatalf("%d seeds", len(a.Compare.Seeds))
 		}
 	})
+}
+
+// A teacher's link locks controls: the locked parts of any later command
+// are refused with a notice, other parts go through, and a later address
+// cannot lift a lock.
+func TestTeacherLocks(t *testing.T) {
+	a, problems := ParseAddress("#gamma=0.5&hide=charts,param:slip&lock=param:gamma,world,nope")
+	if !reflect.DeepEqual(a.Hide, []string{"charts", "param:slip"}) || !reflect.DeepEqual(a.Lock, []string{"param:gamma", "world"}) {
+		t.Fatalf("hide %q, lock %q", a.Hide, a.Lock)
+	}
+	if len(problems) != 1 || !strings.Contains(problems[0], `"nope" is not a control`) {
+		t.Fatalf("problems %q", problems)
+	}
+	c := newClient(t)
+	c.Send(a.Commands()...)
+	c.Teach(a.Hide, a.Lock)
+	c.Send(proto.Command{Op: proto.OpSet, Key: "gamma", Value: 0.8}, proto.Command{Op: proto.OpSet, Key: "r-target", Value: 2},
+		proto.Command{Op: proto.OpWorld, Key: "zhao-2x2"})
+	poll(t, c, "the changes", func() bool { r, _ := c.Selected(); return r.Synced() })
+	r, _ := c.Selected()
+	values := map[string]float64{}
+	for _, p := range r.Snap.Params {
+		values[p.Key] = p.Value
+	}
+	if values["gamma"] != 0.5 || values["r-target"] != 2 || r.Snap.World != "zhao-5x5" {
+		t.Fatalf("γ %v (locked at 0.5), r_target %v (free), world %s (locked)", values["gamma"], values["r-target"], r.Snap.World)
+	}
+	var refused []string
+	for _, n := range c.notices {
+		if strings.Contains(n.Text, "locked by the teacher's link") {
+			refused = append(refused, n.Text)
+		}
+	}
+	if len(refused) != 2 {
+		t.Fatalf("refusals %q", refused)
+	}
+	c.Teach(nil, nil) // a later address without locks
+	c.Send(proto.Command{Op: proto.OpSet, Key: "gamma", Value: 0.7})
+	if n := c.notices[len(c.notices)-1].Text; !strings.Contains(n, "gamma is locked") {
+		t.Fatalf("after a later address: %q", n)
+	}
+	c.Teach(nil, []string{"compare"})
+	if err := c.StartCompare(Compare{Seeds: []uint64{1, 2}, B: map[string]float64{"slip": 0.1}}); err == nil || !strings.Contains(err.Error(), "locked") {
+		t.Fatalf("a locked comparison started: %v", err)
+	}
+	var st map[string]any
+	json.Unmarshal(c.Status(&Frame{}), &st)
+	if addr, _ := st["address"].(string); !strings.Contains(addr, "lock=param%3Agamma%2Cworld%2Ccompare") || !strings.Contains(addr, "hide=charts%2Cparam%3Aslip") {
+		t.Fatalf("the address %q does not carry the link's lists", addr)
+	}
 }

@@ -122,6 +122,9 @@ func (c *Client) Comparing() *Compare { return c.compare }
 // StartCompare replaces the runs with those of cmp, all from the setup on
 // screen. The methods without a seed (planning) compare two setups only.
 func (c *Client) StartCompare(cmp Compare) error {
+	if slices.Contains(c.lock, "compare") {
+		return fmt.Errorf("comparisons are locked by the teacher's link")
+	}
 	r, ok := c.Selected()
 	if !ok {
 		return fmt.Errorf("comparison: nothing is running yet")

@@ -89,10 +89,10 @@ func (c *Client) Status(f *Frame) []byte {
 	}
 	if cat := c.catalog; cat != nil {
 		out["worldGroups"] = cat.Worlds
-		out["algorithmGroups"] = cat.Algorithms[s.Scene]
+		out["algorithmGroups"] = cat.Algorithms[s.Kind]
 		builtIn := c.builtIn(s.World)
 		out["builtIn"] = builtIn
-		out["address"] = AddressOf(s, c.lesson(s.Lesson), builtIn, c.compare)
+		out["address"] = AddressOf(s, c.lesson(s.Lesson), builtIn, c.compare, c.hide, c.lock)
 		if l := c.lesson(s.Lesson); l != nil {
 			out["lesson"] = l
 		}
@@ -100,6 +100,7 @@ func (c *Client) Status(f *Frame) []byte {
 	if c.compare != nil {
 		out["compare"] = c.compare.String()
 	}
+	out["hide"], out["lock"] = nonNil(c.hide), nonNil(c.lock)
 	p := &s.Progress
 	out["sweeps"], out["iterations"], out["delta"], out["converged"] = p.Steps, p.Iterations, num(math.NaN()), p.Converged
 	switch s.Scene {
@@ -112,7 +113,7 @@ func (c *Client) Status(f *Frame) []byte {
 	case proto.SceneControl:
 		out["iterations"] = p.Episode
 		out["control"] = map[string]any{"steps": p.Steps, "updates": p.Updates, "episodes": p.Episode,
-			"episodeReturn": num(p.Return), "episodeLength": p.EpisodeStep, "lastReturn": num(p.LastReturn),
+			"episodeReturn": num(p.Return), "episodeLength": p.EpisodeStep, "lastReturn": num(p.LastReturn), "mean10": num(p.Mean10),
 			"replayLen": p.ReplayLen, "replayCap": p.ReplayCap, "sigma": num(p.Sigma), "learning": p.Learning,
 			"heatmapStep": p.HeatmapStep, "valueMin": num(p.ValueMin), "valueMax": num(p.ValueMax)}
 	}
@@ -147,8 +148,19 @@ func (c *Client) Status(f *Frame) []byte {
 		out["layers"], out["layerList"] = layers, g.Layers
 		out["worldFileSize"], out["worldFileId"] = len(g.WorldFile), c.worldFileID(g.WorldFile)
 		out["selected"] = inspect(g)
+		if len(g.Features) > 0 && len(g.Features) <= 64 && g.Rows*g.Cols <= 400 {
+			out["features"] = features(g)
+		}
 	} else {
-		out["layers"], out["layerList"] = map[string]bool{}, []proto.Layer{}
+		list := []proto.Layer{}
+		if s.HasCtl {
+			list = append(list, s.Control.Layers...)
+		}
+		layers := map[string]bool{}
+		for _, l := range list {
+			layers[l.Key] = l.On
+		}
+		out["layers"], out["layerList"] = layers, list
 	}
 	data, err := json.Marshal(out)
 	if err != nil {
@@ -212,6 +224,7 @@ func (c *Client) runList() []map[string]any {
 			"crashed": r.Snap.Crashed, "ready": r.Have}
 		if r.Have {
 			m["steps"], m["playing"], m["diverged"] = r.Snap.Progress.Steps, r.Snap.Playing, r.Snap.Diverged
+			m["updates"], m["updatesPerSec"], m["stepsPerSec"] = r.Snap.Progress.Updates, num(r.Snap.UpdatesPerSec), num(r.Snap.StepsPerSec)
 		}
 		out[i] = m
 	}
@@ -229,7 +242,7 @@ func (c *Client) chartList(r *Run) []map[string]any {
 		if ch.LineLabel != "" {
 			m["line"] = num(ch.Line)
 		}
-		var series []map[string]any
+		series := []map[string]any{}
 		if agg := c.compareCharts(i); agg != nil {
 			m["note"] = ch.Note + "; mean over the seeds, band from the lowest to the highest run"
 			for _, l := range agg.Runs {
@@ -314,4 +327,37 @@ func (c *Client) LessonsJSON() string {
 		return "[]"
 	}
 	return string(data)
+}
+
+// features lists a linear method's basis functions over the grid (null
+// for walls) with their weights, for the page's small maps.
+func features(g *proto.Grid) []map[string]any {
+	F := len(g.Features)
+	A := 0
+	if F > 0 {
+		A = len(g.Weights) / F
+	}
+	out := make([]map[string]any, F)
+	for i, f := range g.Features {
+		cells := make(nums, len(g.State))
+		for c, st := range g.State {
+			cells[c] = math.NaN()
+			if st >= 0 {
+				cells[c] = f.Values[st]
+			}
+		}
+		w := make(nums, 0, A)
+		for a := 0; a < A; a++ {
+			w = append(w, g.Weights[a*F+i])
+		}
+		out[i] = map[string]any{"label": f.Label, "cells": cells, "weights": w}
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

@@ -2,6 +2,7 @@ package scene
 
 import (
 	"fmt"
+	"image"
 	"image/color"
 	"math"
 	"strconv"
@@ -24,7 +25,14 @@ type Control struct {
 	marks  draw.Mesh
 	text   map[float64]string
 	env    string
+	atlas  *ebiten.Image // the network view's unit maps, side by side
+	apix   []byte
 }
+
+// classColors tells categories apart (Okabe and Ito's colour-blind safe
+// palette).
+var classColors = [...]color.RGBA{{0xe6, 0x9f, 0x00, 0xff}, {0x56, 0xb4, 0xe9, 0xff}, {0x00, 0x9e, 0x73, 0xff},
+	{0xf0, 0xe4, 0x42, 0xff}, {0x00, 0x72, 0xb2, 0xff}, {0xd5, 0x5e, 0x00, 0xff}, {0xcc, 0x79, 0xa7, 0xff}}
 
 // NewControl returns a control renderer.
 func NewControl() *Control { return &Control{text: map[float64]string{}} }
@@ -53,6 +61,10 @@ func (v *Control) Draw(screen *ebiten.Image, s *proto.Snapshot) {
 	_, fs := draw.Face(math.Max(12, math.Min(W, H)*0.024))
 	envH := math.Floor(H * 0.36)
 	v.drawEnv(screen, s, m, m, W-2*m, envH)
+	if s.HasNet {
+		v.drawNet(screen, &s.Net, m, m+envH+fs, W-2*m, H-envH-2*m-fs, fs)
+		return
+	}
 	n := len(c.Heatmaps)
 	if n == 0 {
 		return
@@ -79,10 +91,7 @@ func (v *Control) drawEnv(screen *ebiten.Image, s *proto.Snapshot, x, y, w, h fl
 	mk := &v.marks
 	face, fs := draw.Face(math.Max(12, math.Min(w, h)*0.05))
 	p := &s.Progress
-	status := "random warm-up"
-	if p.Learning {
-		status = fmt.Sprintf("learning · noise σ %.2f", p.Sigma)
-	}
+	status := c.Status
 	// The episode under way is the one after those finished (the status
 	// line says the same).
 	draw.Text(screen, fmt.Sprintf("episode %d · step %d · return %.1f", p.Episode+1, p.EpisodeStep, p.Return), face, x+w*0.3, y+fs*0.6, draw.Ink)
@@ -295,7 +304,12 @@ func (v *Control) drawHeatmap(screen *ebiten.Image, s *proto.Snapshot, i int, x,
 	p := v.pix[i]
 	for j := 0; j < G; j++ {
 		for k := 0; k < G; k++ {
-			col, _ := draw.ValueColor(hm.Values[j*G+k], r)
+			x := hm.Values[j*G+k]
+			col, _ := draw.ValueColor(x, r)
+			if hm.Classes > 0 {
+				cc := classColors[int(math.Max(0, x))%len(classColors)]
+				col = [3]uint8{cc.R, cc.G, cc.B}
+			}
 			// Row j = 0 is at the plane's bottom: flip for the screen.
 			o := 4 * ((G-1-j)*G + k)
 			p[o], p[o+1], p[o+2], p[o+3] = col[0], col[1], col[2], 255
@@ -303,6 +317,9 @@ func (v *Control) drawHeatmap(screen *ebiten.Image, s *proto.Snapshot, i int, x,
 	}
 	v.imgs[i].WritePixels(p)
 	op := ebiten.DrawImageOptions{Filter: ebiten.FilterLinear}
+	if hm.Classes > 0 {
+		op.Filter = ebiten.FilterNearest // categories do not blend
+	}
 	op.GeoM.Scale(sz/float64(G), sz/float64(G))
 	op.GeoM.Translate(x, y)
 	screen.DrawImage(v.imgs[i], &op)
@@ -329,6 +346,18 @@ func (v *Control) drawHeatmap(screen *ebiten.Image, s *proto.Snapshot, i int, x,
 		mk.Line(x1, y0, x1, y1, 1.5, col)
 		mk.Line(x1, y1, x0, y1, 1.5, col)
 		mk.Line(x0, y1, x0, y0, 1.5, col)
+	}
+	for _, lx := range hm.LinesX { // tile edges
+		if lx > pl.XMin && lx < pl.XMax {
+			mk.Room(screen, 4, true)
+			mk.Line(U(lx), float32(y), U(lx), float32(y+sz), 1, tileLine)
+		}
+	}
+	for _, ly := range hm.LinesY {
+		if ly > pl.YMin && ly < pl.YMax {
+			mk.Room(screen, 4, true)
+			mk.Line(float32(x), V(ly), float32(x+sz), V(ly), 1, tileLine)
+		}
 	}
 	if len(hm.Arrows) == 2*G*G { // a 2D policy as arrows
 		for j := 2; j < G; j += 4 {
@@ -384,8 +413,24 @@ func (v *Control) drawHeatmap(screen *ebiten.Image, s *proto.Snapshot, i int, x,
 	draw.Text(screen, bot, small, rightOf(bot, small), y+sz-sfs*0.5, draw.InkMuted)
 	sym := "↑ " + axisShort(pl.YLabel)
 	draw.Text(screen, sym, small, rightOf(sym, small), y+sz/2, draw.Ink)
-	// The colour bar, under the axis, with its range at its ends.
 	by := ty + sfs*1.2
+	if hm.Classes > 0 { // a key to the categories instead of a colour bar
+		total := 0.0
+		for k := 0; k < hm.Classes; k++ {
+			total += sfs*1.4 + draw.Width(v.className(hm, k), small)
+		}
+		cx := x + (sz-total)/2
+		for k := 0; k < hm.Classes; k++ {
+			cc := classColors[k%len(classColors)]
+			mk.Rect(float32(cx), float32(by-sfs*0.35), float32(sfs*0.7), float32(sfs*0.7), cc)
+			name := v.className(hm, k)
+			draw.Text(screen, name, small, cx+sfs*0.9+draw.Width(name, small)/2, by, draw.Ink)
+			cx += sfs*1.4 + draw.Width(name, small)
+		}
+		mk.Flush(screen, false)
+		return
+	}
+	// The colour bar, under the axis, with its range at its ends.
 	bw, bx := sz*0.6, x+sz*0.2
 	const steps = 32
 	for k := 0; k < steps; k++ {
@@ -439,4 +484,114 @@ func axisShort(s string) string {
 // wrapAngle maps an angle to [−π, π).
 func wrapAngle(a float64) float64 {
 	return math.Mod(math.Mod(a+math.Pi, 2*math.Pi)+2*math.Pi, 2*math.Pi) - math.Pi
+}
+
+// tileLine draws the tiles of a tile coding over a heatmap.
+var tileLine = color.RGBA{0x1d, 0x1d, 0x1f, 0x50}
+
+// className names category k of a heatmap.
+func (v *Control) className(hm *proto.Heatmap, k int) string {
+	if k < len(hm.Names) {
+		return hm.Names[k]
+	}
+	return "action " + strconv.Itoa(k)
+}
+
+// drawNet draws a network view in the box: its columns of units left to
+// right, each unit as a small heatmap of its value over the state plane,
+// and the weights between them as lines (width and opacity for size,
+// orange positive, blue negative).
+func (v *Control) drawNet(screen *ebiten.Image, n *proto.Net, x, y, w, h, fs float64) {
+	G := n.Grid
+	cols := len(n.Sizes)
+	if cols == 0 || G == 0 {
+		return
+	}
+	units := 0
+	most := 1
+	for _, s := range n.Sizes {
+		units += int(s)
+		most = max(most, int(s))
+	}
+	face, _ := draw.Face(fs)
+	draw.Text(screen, n.Title+": each unit's value over the plane; lines are weights", face, x+w/2, y+fs*0.2, draw.Ink)
+	y, h = y+fs*1.2, h-fs*1.2
+	colW := w / float64(cols)
+	tile := math.Min(colW*0.45, h/float64(most)*0.85)
+	if tile < 2 {
+		return
+	}
+	// Every unit's map goes into one atlas image, coloured on the unit's
+	// own symmetric range.
+	if v.atlas == nil || v.atlas.Bounds().Dx() != G*units || v.atlas.Bounds().Dy() != G {
+		if v.atlas != nil {
+			v.atlas.Deallocate()
+		}
+		v.atlas = ebiten.NewImage(G*units, G)
+		v.apix = make([]byte, 4*G*G*units)
+	}
+	for u := 0; u < units; u++ {
+		vals := n.Maps[u*G*G : (u+1)*G*G]
+		big := 1e-9
+		for _, x := range vals {
+			if a := math.Abs(x); a > big && !math.IsInf(a, 0) {
+				big = a
+			}
+		}
+		for j := 0; j < G; j++ {
+			for i := 0; i < G; i++ {
+				col, _ := draw.ValueColor(vals[j*G+i], big)
+				o := 4 * ((G-1-j)*G*units + u*G + i)
+				v.apix[o], v.apix[o+1], v.apix[o+2], v.apix[o+3] = col[0], col[1], col[2], 255
+			}
+		}
+	}
+	v.atlas.WritePixels(v.apix)
+	pos := func(c, u int) (float64, float64) {
+		k := float64(n.Sizes[c])
+		gap := h / k
+		return x + colW*(float64(c)+0.5), y + gap*(float64(u)+0.5)
+	}
+	// The weights first, under the units.
+	mk := &v.marks
+	off := 0
+	for c := 1; c < cols; c++ {
+		in, out := int(n.Sizes[c-1]), int(n.Sizes[c])
+		ws := n.Weights[off : off+in*out]
+		off += in * out
+		big := 1e-12
+		for _, x := range ws {
+			big = math.Max(big, math.Abs(x))
+		}
+		for o := 0; o < out; o++ {
+			for i := 0; i < in; i++ {
+				wv := ws[o*in+i]
+				t := math.Abs(wv) / big
+				if t < 0.15 {
+					continue // the faintest would only grey the picture
+				}
+				col := draw.Pos8
+				if wv < 0 {
+					col = color.RGBA{33, 102, 172, 255}
+				}
+				col.A = uint8(40 + 180*t)
+				x0, y0 := pos(c-1, i)
+				x1, y1 := pos(c, o)
+				mk.Room(screen, 4, true)
+				mk.Line(float32(x0+tile/2), float32(y0), float32(x1-tile/2), float32(y1), float32(0.5+2*t), col)
+			}
+		}
+	}
+	mk.Flush(screen, true)
+	u := 0
+	for c := 0; c < cols; c++ {
+		for k := 0; k < int(n.Sizes[c]); k++ {
+			cx, cy := pos(c, k)
+			op := ebiten.DrawImageOptions{}
+			op.GeoM.Scale(tile/float64(G), tile/float64(G))
+			op.GeoM.Translate(cx-tile/2, cy-tile/2)
+			screen.DrawImage(v.atlas.SubImage(image.Rect(u*G, 0, (u+1)*G, G)).(*ebiten.Image), &op)
+			u++
+		}
+	}
 }

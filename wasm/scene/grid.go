@@ -42,6 +42,75 @@ type Grid struct {
 	// The agent glides from the cell it left at slow speeds.
 	agent, from int
 	movedAt     time.Time
+
+	show shown
+	fkey string // the field whose range scale follows
+}
+
+// shown is what a frame draws as colour: triangles of a per-pair quantity
+// (q, or a method's field), or a per-state quantity, or visit counts.
+type shown struct {
+	pairs  []float64
+	cells  []float64
+	seq    bool // sequential colours from 0 to the largest value
+	visits bool
+	label  string
+}
+
+// choose decides what the frame shows: a method's field whose layer is on
+// comes first, then q-triangles, visit counts and values.
+func (v *Grid) choose() {
+	g := v.g
+	var f *proto.Field
+	for _, l := range v.layers {
+		if !l.On {
+			continue
+		}
+		for i := range g.Fields {
+			if g.Fields[i].Key == l.Key {
+				f = &g.Fields[i]
+				break
+			}
+		}
+		if f != nil {
+			break
+		}
+	}
+	sh := shown{}
+	switch {
+	case f != nil && f.PerPair:
+		sh.pairs, sh.label = f.Values, f.Label
+	case v.on("q"):
+		sh.pairs, sh.label = g.Q, "q(s,a)"
+	case f != nil:
+		sh.cells, sh.seq, sh.label = f.Values, f.Sequential, f.Label
+	case v.on("visits") && len(g.Visits) > 0:
+		sh.cells, sh.seq, sh.visits, sh.label = g.Visits, true, true, "visits"
+	case v.on("values"):
+		sh.cells, sh.label = g.V, "v(s)"
+	}
+	key := sh.label
+	if key != v.fkey {
+		v.fkey, v.scale = key, 0 // a new quantity: its own range
+	}
+	v.show = sh
+}
+
+// color is the colour of x in what is shown, and whether text on it must
+// be light.
+func (v *Grid) color(x float64) ([3]uint8, bool) {
+	if v.show.seq {
+		if v.show.visits {
+			return visitColor(x, v.scale), false
+		}
+		t := 0.0
+		if v.scale > 0 {
+			t = math.Max(0, math.Min(1, x/v.scale))
+		}
+		c := visitColor(math.Expm1(t*math.Log1p(100)), 100)
+		return c, t > 0.6
+	}
+	return draw.ValueColor(x, v.scale)
 }
 
 // NewGrid returns a grid renderer.
@@ -94,26 +163,26 @@ func (v *Grid) Draw(screen *ebiten.Image, s *proto.Snapshot) {
 	v.ox, v.oy, v.cs = ox, oy, cs
 	v.motion(s)
 
-	// The colour range follows the data smoothly.
+	// The colour range follows what is shown, smoothly.
+	v.choose()
 	big := 0.0
-	for _, x := range g.V {
-		if a := math.Abs(x); a > big && !math.IsInf(a, 0) {
-			big = a
-		}
-	}
-	if v.on("q") {
-		for _, q := range g.Q {
-			if a := math.Abs(q); a > big && !math.IsInf(a, 0) {
+	for _, xs := range [2][]float64{v.show.cells, v.show.pairs} {
+		for _, x := range xs {
+			if a := math.Abs(x); a > big && !math.IsInf(a, 0) {
 				big = a
 			}
 		}
 	}
-	v.scale = draw.ScaleRange(v.scale, big)
+	if v.show.visits {
+		v.scale = big
+	} else {
+		v.scale = draw.ScaleRange(v.scale, big)
+	}
 
 	v.drawFills(screen, ox, oy, cs)
 	v.drawMarks(screen, ox, oy, cs)
 	v.drawAgentLayers(screen, s, ox, oy, cs)
-	if v.on("policy") && !v.on("q") {
+	if v.on("policy") && v.show.pairs == nil {
 		// With q-triangles the best action's outline shows the greedy policy.
 		v.drawPolicy(screen, ox, oy, cs)
 	}
@@ -152,7 +221,7 @@ func (v *Grid) motion(s *proto.Snapshot) {
 // their visit counts, or, with the q layer, by q(s,a) in triangles.
 func (v *Grid) drawFills(screen *ebiten.Image, ox, oy, cs float64) {
 	g := v.g
-	if v.on("q") {
+	if v.show.pairs != nil {
 		v.drawQ(screen, ox, oy, cs)
 		return
 	}
@@ -163,14 +232,10 @@ func (v *Grid) drawFills(screen *ebiten.Image, ox, oy, cs float64) {
 		v.heat = ebiten.NewImage(g.Cols, g.Rows)
 		v.pix = make([]byte, 4*g.Cols*g.Rows)
 	}
-	visits := v.on("visits") && len(g.Visits) > 0
-	most := mostVisits(g)
 	for i := range g.State {
 		c := zero8
-		if st := g.State[i]; st >= 0 && visits {
-			c = visitColor(g.Visits[st], most)
-		} else if st >= 0 && v.on("values") {
-			c, _ = draw.ValueColor(g.V[st], v.scale)
+		if st := g.State[i]; st >= 0 && v.show.cells != nil {
+			c, _ = v.color(v.show.cells[st])
 		}
 		v.pix[4*i], v.pix[4*i+1], v.pix[4*i+2], v.pix[4*i+3] = c[0], c[1], c[2], 255
 	}
@@ -203,11 +268,11 @@ var qCorners = [4][4]float32{
 // stayHalf is half the side of the centre square of "stay".
 const stayHalf = 0.22
 
-// best returns the first action with the largest q(s,a) of state st.
-func best(g *proto.Grid, st int) int {
+// best returns the first action with the largest value of state st in q.
+func best(g *proto.Grid, q []float64, st int) int {
 	b, bq := 0, math.Inf(-1)
 	for a := 0; a < g.A; a++ {
-		if q := g.Q[st*g.A+a]; q > bq+1e-9 {
+		if q := q[st*g.A+a]; q > bq+1e-9 {
 			b, bq = a, q
 		}
 	}
@@ -229,9 +294,10 @@ func (v *Grid) drawQ(screen *ebiten.Image, ox, oy, cs float64) {
 		f.Room(screen, 16, false)
 		x, y := float32(ox)+float32(i%g.Cols)*c, float32(oy)+float32(i/g.Cols)*c
 		cx, cy := x+c/2, y+c/2
-		b := best(g, st)
+		q := v.show.pairs
+		b := best(g, q, st)
 		for a := 0; a < 4 && a < g.A; a++ {
-			rgb, _ := draw.ValueColor(g.Q[st*g.A+a], v.scale)
+			rgb, _ := v.color(q[st*g.A+a])
 			col := color.RGBA{rgb[0], rgb[1], rgb[2], 255}
 			k := qCorners[a]
 			f.Tri(x+k[0]*c, y+k[1]*c, x+k[2]*c, y+k[3]*c, cx, cy, col)
@@ -252,7 +318,7 @@ func (v *Grid) drawQ(screen *ebiten.Image, ox, oy, cs float64) {
 			}
 		}
 		if g.A == 5 {
-			rgb, _ := draw.ValueColor(g.Q[st*g.A+4], v.scale)
+			rgb, _ := v.color(q[st*g.A+4])
 			h := inner * c
 			f.Rect(cx-h, cy-h, 2*h, 2*h, color.RGBA{rgb[0], rgb[1], rgb[2], 255})
 			lw := float32(1)
@@ -407,17 +473,25 @@ func (v *Grid) numberFace(cs float64) text.Face {
 func (v *Grid) drawNumbers(screen *ebiten.Image, ox, oy, cs float64) {
 	g := v.g
 	v.labels.grow(len(g.State) * 6)
-	if v.on("q") {
+	if v.show.pairs != nil {
 		v.drawQNumbers(screen, ox, oy, cs)
 		return
+	}
+	cells := v.show.cells
+	if cells == nil {
+		cells = g.V
 	}
 	face := v.numberFace(cs)
 	if face == nil {
 		return
 	}
-	// Two decimals where they fit, so 0.81 and 0.90 differ; one otherwise.
-	prec := 2
-	if draw.Width("-00.00", face) > cs*0.92 {
+	// Two decimals where they fit, so 0.81 and 0.90 differ (more for small
+	// quantities such as gradients); one for large values in small cells.
+	prec := decimals(v.scale)
+	if draw.Width(sample(prec, v.scale >= 9.995), face) > cs*0.92 {
+		if v.scale < 1 {
+			return // fewer decimals would print zeros
+		}
 		prec = 1
 	}
 	for i := range g.State {
@@ -426,10 +500,10 @@ func (v *Grid) drawNumbers(screen *ebiten.Image, ox, oy, cs float64) {
 			continue
 		}
 		x, y := ox+float64(i%g.Cols)*cs, oy+float64(i/g.Cols)*cs
-		val := g.V[st]
-		_, dark := draw.ValueColor(val, v.scale)
+		val := cells[st]
+		_, dark := v.color(val)
 		col := draw.Ink
-		if dark && v.on("values") && !v.on("visits") {
+		if dark && v.show.cells != nil {
 			col = draw.InkLight
 		}
 		ty := y + cs/2
@@ -450,34 +524,33 @@ func (v *Grid) drawQNumbers(screen *ebiten.Image, ox, oy, cs float64) {
 	// inner edge: w/2 ≤ d − h/2 (up, down); for left and right, h/2 ≤ d − w/2.
 	d := cs * 0.34
 	wide := false
-	for _, q := range g.Q {
+	for _, q := range v.show.pairs {
 		if math.Abs(q) >= 9.995 {
 			wide = true
 		}
 	}
 	fits := func(prec int) (text.Face, float64) {
-		sample := "-0.0"
-		if wide {
-			sample = "-00.0"
-		}
-		if prec == 2 {
-			sample += "0"
-		}
 		for px := math.Min(cs*0.16, 22); px >= minQPx; px-- {
 			face, size := draw.Face(px)
-			w := draw.Width(sample, face)
+			w := draw.Width(sample(prec, wide), face)
 			if w/2 <= d-size*0.6 && d+w/2 <= cs*0.48 && w <= 2*stayHalf*cs {
 				return face, size
 			}
 		}
 		return nil, 0
 	}
-	prec := 2
-	face, px := fits(2)
+	prec := decimals(v.scale)
+	face, px := fits(prec)
 	if px < minQPx+2 {
-		prec = 1
-		if face, px = fits(1); face == nil {
-			return
+		if v.scale < 1 {
+			if face == nil {
+				return
+			}
+		} else {
+			prec = 1
+			if face, px = fits(1); face == nil {
+				return
+			}
 		}
 	}
 	for i := range g.State {
@@ -487,8 +560,8 @@ func (v *Grid) drawQNumbers(screen *ebiten.Image, ox, oy, cs float64) {
 		}
 		cx, cy := ox+(float64(i%g.Cols)+0.5)*cs, oy+(float64(i/g.Cols)+0.5)*cs
 		for a := 0; a < g.A; a++ {
-			q := g.Q[st*g.A+a]
-			_, dark := draw.ValueColor(q, v.scale)
+			q := v.show.pairs[st*g.A+a]
+			_, dark := v.color(q)
 			col := draw.Ink
 			if dark {
 				col = draw.InkLight
@@ -510,33 +583,38 @@ func (v *Grid) drawLegend(screen *ebiten.Image, x, y, w, h float64) {
 	m := &v.fills
 	bw := w * 0.6
 	bx := x + (w-bw)/2
-	visits := v.on("visits") && len(v.g.Visits) > 0 && !v.on("q")
-	most := mostVisits(v.g)
+	seq := v.show.seq
 	for i := 0; i < steps; i++ {
 		t := (float64(i) + 0.5) / steps
 		var rgb [3]uint8
-		if visits {
-			rgb = visitColor(math.Expm1(t*math.Log1p(most)), most)
-		} else {
+		switch {
+		case v.show.visits:
+			rgb = visitColor(math.Expm1(t*math.Log1p(v.scale)), v.scale)
+		case seq:
+			rgb, _ = v.color(t * v.scale)
+		default:
 			rgb, _ = draw.ValueColor((t*2-1)*v.scale, v.scale)
 		}
 		m.Rect(float32(bx+bw*float64(i)/steps), float32(y), float32(bw/steps+0.5), float32(h), color.RGBA{rgb[0], rgb[1], rgb[2], 255})
 	}
 	m.Flush(screen, false)
 	face, size := draw.Face(math.Max(12, h*0.75))
-	lo, hi, mid, name := v.labels.legend(0, -v.scale), v.labels.legend(1, v.scale), "0", "v(s)"
-	switch {
-	case visits:
-		lo, hi, mid, name = "0", v.labels.legend(1, most), "", "visits"
-	case v.on("q"):
-		name = "q(s,a)"
+	lo, hi, mid, name := v.labels.legend(0, -v.scale), v.labels.legend(1, v.scale), "0", v.show.label
+	if seq {
+		lo, mid = "0", ""
+	}
+	if name == "" {
+		name = "v(s)"
 	}
 	draw.Text(screen, lo, face, bx-size*0.6-draw.Width(lo, face)/2, y+h/2, draw.Ink)
 	draw.Text(screen, hi, face, bx+bw+size*0.6+draw.Width(hi, face)/2, y+h/2, draw.Ink)
 	if mid != "" {
 		draw.Text(screen, mid, face, bx+bw/2, y+h+size*0.7, draw.Ink)
 	}
-	draw.Text(screen, name, face, bx-size*1.6-draw.Width(lo, face)-draw.Width(name, face)/2, y+h/2, draw.Ink)
+	// The name goes left of the bar, shortened to fit the margin.
+	room := bx - size*1.6 - draw.Width(lo, face) - x
+	nf := fitFace(name, math.Max(12, h*0.75), math.Max(room, 40))
+	draw.Text(screen, name, nf, bx-size*1.2-draw.Width(lo, face)-draw.Width(name, nf)/2, y+h/2, draw.Ink)
 }
 
 // drawAgentLayers draws what only a learning agent has: its traces, the
@@ -649,12 +727,36 @@ func (l *labels) get(slot int, v float64, prec int) string {
 	return l.text[slot]
 }
 
+// decimals returns the decimals that show numbers of size up to scale
+// with two significant digits: 2 from 1 up, more below.
+func decimals(scale float64) int {
+	if !(scale < 1) || scale <= 0 {
+		return 2
+	}
+	return min(5, 1-int(math.Floor(math.Log10(scale))))
+}
+
+// sample is the widest number of prec decimals, for measuring.
+func sample(prec int, wide bool) string {
+	s := "-0."
+	if wide {
+		s = "-00."
+	}
+	for i := 0; i < prec; i++ {
+		s += "0"
+	}
+	return s
+}
+
 // legend formats a legend's end, reusing the last text while it holds.
 func (l *labels) legend(slot int, v float64) string {
 	if l.legVal[slot] != v || l.legTxt[slot] == "" {
 		prec := 1
-		if math.Abs(v) >= 100 {
+		switch a := math.Abs(v); {
+		case a >= 100:
 			prec = 0
+		case a < 1:
+			prec = decimals(a)
 		}
 		l.legVal[slot], l.legTxt[slot] = v, string(Number(nil, v, prec))
 	}

@@ -485,6 +485,48 @@ function drawCharts(s) {
   });
 }
 
+// --- a linear method's features, as TensorFlow Playground shows its inputs:
+// one small map per basis function, coloured on its own range, with its weight.
+let featureKey = "";
+function renderFeatures(s) {
+  const list = s.features || [];
+  $("features-box").hidden = list.length === 0;
+  if (!list.length) return;
+  const box = $("features");
+  const key = list.map((f) => f.label).join("|") + s.rows + "x" + s.cols;
+  if (key !== featureKey) {
+    featureKey = key;
+    box.textContent = "";
+    list.forEach((f, i) => {
+      const fig = document.createElement("figure");
+      const c = document.createElement("canvas");
+      c.width = s.cols; c.height = s.rows;
+      c.id = "feature-" + i;
+      c.setAttribute("aria-label", "feature " + f.label);
+      const cap = document.createElement("figcaption");
+      cap.id = "feature-cap-" + i;
+      fig.append(c, cap);
+      box.append(fig);
+    });
+  }
+  list.forEach((f, i) => {
+    const c = $("feature-" + i), g = c.getContext("2d");
+    const img = g.createImageData(s.cols, s.rows);
+    let big = 1e-12;
+    for (const v of f.cells) if (v !== null) big = Math.max(big, Math.abs(v));
+    f.cells.forEach((v, k) => {
+      const t = v === null ? 0 : v / big;
+      const end = t < 0 ? [33, 102, 172] : [230, 97, 1];
+      const a = Math.abs(t);
+      const rgb = v === null ? [51, 54, 61] : [0, 1, 2].map((j) => Math.round(247 + (end[j] - 247) * a));
+      img.data.set([...rgb, 255], 4 * k);
+    });
+    g.putImageData(img, 0, 0);
+    $("feature-cap-" + i).textContent = `${f.label} · w ${f.weights.map((w) => fmt(w, 2)).join(", ")}`;
+    $("feature-cap-" + i).title = f.label;
+  });
+}
+
 // --- the inspector
 function renderInspector(s) {
   const box = $("inspector");
@@ -669,7 +711,10 @@ function update() {
   renderStatusLine();
   drawCharts(s);
   renderInspector(s);
+  renderFeatures(s);
   renderRuns(s);
+  applyTeacher(s);
+  if (reduced && reduced.matches !== s.reducedMotion) call("motion", !reduced.matches);
   const text = $("world-text");
   if (s.worldFileId !== undefined && s.worldFileId !== worldFileId && document.activeElement !== text) {
     worldFileId = s.worldFileId;
@@ -687,6 +732,104 @@ function writeHash(s) {
   if (!addressApplied || !s.synced || s.frame < calledAt || s.address === undefined) return;
   if ("#" + s.address !== location.hash) history.replaceState(null, "", "#" + s.address);
 }
+
+// --- a teacher's link: controls hidden or locked (the game refuses
+// changes to locked ones, whatever asks)
+const FIXED = [["world", "world picker"], ["algorithm", "algorithm picker"], ["lesson", "lessons"], ["speed", "speed"],
+  ["buttons", "play, step, reset"], ["params", "every parameter"], ["layers", "every layer"], ["charts", "charts"],
+  ["inspector", "inspector"], ["world-file", "world file editor"], ["compare", "comparisons"]];
+function controlElements(id) {
+  const up = (el) => el && (el.closest("label") || el);
+  const byId = (...ids) => ids.map((x) => $(x)).filter(Boolean);
+  switch (id) {
+    case "world": return [up($("world"))];
+    case "algorithm": return [up($("algorithm"))];
+    case "lesson": return byId("lesson", "lesson-card").concat([$("lesson").previousElementSibling].filter(Boolean));
+    case "speed": return [document.querySelector(".speed")];
+    case "buttons": return [document.querySelector(".bar .buttons")];
+    case "params": return byId("params");
+    case "layers": return byId("layers", "layers-title");
+    case "charts": return byId("charts");
+    case "inspector": return byId("inspector", "inspector-title");
+    case "world-file": return byId("world-file");
+    case "compare": return byId("compare");
+  }
+  if (id.startsWith("param:")) return [...document.querySelectorAll(`.param[data-key="${CSS.escape(id.slice(6))}"]`)];
+  if (id.startsWith("layer:")) return [up($("layer-" + id.slice(6)))].filter(Boolean);
+  return [];
+}
+let teacherKey = "";
+function applyTeacher(s) {
+  const key = JSON.stringify([s.hide, s.lock, version, layerKey]);
+  if (key === teacherKey) return;
+  teacherKey = key;
+  document.querySelectorAll(".teacher-hidden").forEach((el) => el.classList.remove("teacher-hidden"));
+  document.querySelectorAll(".is-locked").forEach((el) => {
+    el.classList.remove("is-locked");
+    el.querySelectorAll("[data-locked]").forEach((x) => { x.disabled = false; delete x.dataset.locked; });
+  });
+  for (const id of s.hide || []) for (const el of controlElements(id)) el.classList.add("teacher-hidden");
+  for (const id of s.lock || []) for (const el of controlElements(id)) {
+    el.classList.add("is-locked");
+    el.title = "locked by the teacher's link";
+    const inputs = el.matches("input, select, button, textarea") ? [el] : el.querySelectorAll("input, select, button, textarea");
+    for (const x of inputs) { x.disabled = true; x.dataset.locked = "1"; }
+  }
+}
+function shareLink() {
+  const hide = [...document.querySelectorAll("#share-controls input[data-kind=hide]:checked")].map((x) => x.dataset.id);
+  const lock = [...document.querySelectorAll("#share-controls input[data-kind=lock]:checked")].map((x) => x.dataset.id);
+  const q = (status && status.address ? status.address : "").split("&").filter((p) => p && !p.startsWith("hide=") && !p.startsWith("lock="));
+  if (hide.length) q.push("hide=" + encodeURIComponent(hide.join(",")));
+  if (lock.length) q.push("lock=" + encodeURIComponent(lock.join(",")));
+  $("share-link").value = location.origin + location.pathname + "#" + q.join("&");
+}
+function openShare() {
+  const s = status;
+  if (!s) return;
+  const rows = FIXED.slice();
+  for (const p of s.params) rows.push(["param:" + p.key, p.label]);
+  for (const l of s.layerList || []) rows.push(["layer:" + l.key, "layer: " + l.label]);
+  const body = document.querySelector("#share-controls tbody");
+  body.textContent = "";
+  for (const [id, label] of rows) {
+    const tr = document.createElement("tr");
+    const td = document.createElement("td");
+    td.textContent = label;
+    tr.append(td);
+    for (const kind of ["hide", "lock"]) {
+      const c = document.createElement("td");
+      const cb = document.createElement("input");
+      cb.type = "checkbox";
+      cb.dataset.id = id; cb.dataset.kind = kind;
+      cb.checked = (s[kind] || []).includes(id);
+      cb.setAttribute("aria-label", `${kind} ${label}`);
+      cb.addEventListener("change", shareLink);
+      c.append(cb);
+      tr.append(c);
+    }
+    body.append(tr);
+  }
+  shareLink();
+  $("share-panel").hidden = false;
+}
+$("share").addEventListener("click", (e) => { openShare(); release(e.currentTarget); });
+$("share-close").addEventListener("click", () => { $("share-panel").hidden = true; });
+$("share-copy").addEventListener("click", async () => {
+  const text = $("share-link").value;
+  try { await navigator.clipboard.writeText(text); local("link copied"); }
+  catch (e) { $("share-link").select(); local("select the link and copy it (the clipboard is not available here)"); }
+});
+
+// --- presenter view and the keyboard list
+function presenter(on) {
+  document.body.classList.toggle("presenter", on);
+  $("presenter").setAttribute("aria-pressed", String(on));
+  call("presenter", on);
+}
+$("presenter").addEventListener("click", (e) => { presenter(!document.body.classList.contains("presenter")); release(e.currentTarget); });
+$("help").addEventListener("click", (e) => { $("help-panel").hidden = !$("help-panel").hidden; release(e.currentTarget); });
+$("help-close").addEventListener("click", () => { $("help-panel").hidden = true; });
 
 // --- buttons and keys
 const button = (id, fn) => $(id).addEventListener("click", (e) => { fn(); release(e.currentTarget); });
@@ -711,7 +854,16 @@ document.addEventListener("keydown", (e) => {
   if (e.key === " ") { call("toggle"); e.preventDefault(); }
   else if (e.key === "s") call("step");
   else if (e.key === "r") call("reset");
+  else if (e.key === "p") presenter(!document.body.classList.contains("presenter"));
+  else if (e.key === "?") $("help-panel").hidden = !$("help-panel").hidden;
+  else if (e.key === "l") call("timeline", -1);
+  else if (e.key === "Escape") { $("help-panel").hidden = true; $("share-panel").hidden = true; }
+  else if (MOVES[e.key] !== undefined) { call("act", MOVES[e.key]); e.preventDefault(); }
 });
+// Arrow keys move the agent yourself: up, right, down, left, and "." stays.
+const MOVES = {ArrowUp: 0, ArrowRight: 1, ArrowDown: 2, ArrowLeft: 3, ".": 4};
+// Motion for those who asked for less: the agent jumps between cells.
+const reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)");
 window.addEventListener("hashchange", () => { call("address", location.hash); });
 
 // A first visit gets a hint where to start.
