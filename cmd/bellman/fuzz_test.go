@@ -261,6 +261,9 @@ func FuzzRun(f *testing.F) {
 		"rollout --env pendulum --state 3.14,0 --actions -",
 		"lessons --json", "worlds", "-h", "train -h", "help", "fly", "train --steps", "solve --world",
 		"train --world zhao-5x5 --agent qlearning --steps 9 --seed 18446744073709551615",
+		"prefs generate --world zhao-5x5 --pairs 5 --seed 3", "train --world zhao-5x5 --agent dqn --steps 30 --every 10",
+		"train --world zhao-5x5 --agent a2c --steps 50 --json", "train --world zhao-5x5 --agent td-linear --steps 50 --json",
+		"train --env cartpole-discrete --agent ppo --steps 40 --set num_steps=8", "solve --world zhao-5x5 --method gradient",
 	} {
 		f.Add(s)
 	}
@@ -268,6 +271,9 @@ func FuzzRun(f *testing.F) {
 		args := strings.Split(line, " ")
 		if !small(args) {
 			return
+		}
+		if len(args) > 0 && args[0] == "prefs" && slices.ContainsFunc(args, func(a string) bool { return a == "-" || strings.HasSuffix(a, "=-") }) {
+			return // --labels - reads the real stdin
 		}
 		if len(args) > 0 && (args[0] == "train" || args[0] == "bench") {
 			// Deep networks are slow to update: keep them tiny.
