@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"image/color"
 	"strings"
@@ -259,5 +260,89 @@ func TestProjectorScreens(t *testing.T) {
 		if len(*problems) > 0 {
 			t.Errorf("%s: the page logged errors:\n%s", name, strings.Join(*problems, "\n"))
 		}
+	}
+}
+
+// A 200×200 world keeps memory and drawing bounded: the game's and the
+// worker's memory stay within a few hundred MB with the values, the
+// q-triangles and a learning agent, frames go on, a frame allocates little,
+// and the status the page polls stays small (numbers and values too small
+// to read are left out).
+func TestLargeWorld(t *testing.T) {
+	srv := page(t)
+	ctx, problems := browser(t, 1280, 800)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the page", func(s status) bool { return s.Frame > 2 })
+	call(t, ctx, `load(`+jsString(largeWorld(200))+`)`)
+	waitFor(t, ctx, "the 200×200 world", func(s status) bool { return s.Rows == 200 })
+	for _, step := range []string{`speed(0)`, `layer("q", true)`, `algorithm("qlearning")`} {
+		call(t, ctx, step)
+		time.Sleep(8 * time.Second)
+		s := waitFor(t, ctx, step, func(s status) bool { return s.Rows == 200 })
+		f0 := s.Frame
+		time.Sleep(4 * time.Second)
+		raw := evalJS[string](t, ctx, game+".bellman.status()")
+		var m struct {
+			Game  float64 `json:"gameMemoryMB"`
+			Host  float64 `json:"hostMemoryMB"`
+			Alloc float64 `json:"gameAllocsPerFrame"`
+			Frame int     `json:"frame"`
+		}
+		json.Unmarshal([]byte(raw), &m)
+		t.Logf("%s: game %.0f MB, host %.0f MB, %.0f allocations a frame, %d frames in 4 s, status %d bytes", step, m.Game, m.Host, m.Alloc, m.Frame-f0, len(raw))
+		if m.Game > 400 || m.Host > 400 || m.Alloc > 200 || m.Frame <= f0 || len(raw) > 200_000 {
+			t.Errorf("%s: game %.0f MB, host %.0f MB, %.0f allocations a frame, %d frames, a status of %d bytes", step, m.Game, m.Host, m.Alloc, m.Frame-f0, len(raw))
+		}
+	}
+	pageShot(t, ctx, "page-200x200.png")
+	if len(*problems) > 0 {
+		t.Errorf("the page logged errors:\n%s", strings.Join(*problems, "\n"))
+	}
+}
+
+// The bridge takes anything: every call of window.bellman with arguments
+// of every type (a seeded JS fuzz loop, 600 calls) leaves the game drawing,
+// its status parsing and the page's console clean; wrong arguments become
+// notices.
+func TestBridgeFuzz(t *testing.T) {
+	srv := page(t)
+	ctx, problems := browser(t, 1280, 800)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	s := waitFor(t, ctx, "the page", func(s status) bool { return s.Frame > 2 })
+	js := `(() => {
+		const b = ` + game + `.bellman;
+		let seed = 12345;
+		const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+		const values = [undefined, null, NaN, Infinity, -Infinity, -1, 0, 1, 0.5, 1e308, -1e308, 2**53, "", "gamma",
+			"0.5", "banana", "zhao-5x5", "pendulum", "sa-lab", "qlearning", "x".repeat(5000), "{", "#gamma=2&seed=-1",
+			[], {}, [1, 2], {a: 1}, true, false, () => 1];
+		const names = Object.keys(b).filter((k) => typeof b[k] === "function" && !["status", "lessons", "worldFile", "takeFile"].includes(k));
+		let calls = 0;
+		for (let i = 0; i < 600; i++) {
+			const name = names[Math.floor(rnd() * names.length)];
+			const args = [];
+			for (let n = Math.floor(rnd() * 3); n > 0; n--) args.push(values[Math.floor(rnd() * values.length)]);
+			if (name === "load" && rnd() < 0.9) continue; // a world file seldom: each rebuilds the run
+			b[name](...args);
+			calls++;
+		}
+		return calls;
+	})()`
+	calls := evalJS[float64](t, ctx, js)
+	s2 := waitFor(t, ctx, "frames after the fuzzing", func(x status) bool { return x.Frame > s.Frame+20 })
+	if s2.NoticeSeq <= s.NoticeSeq {
+		t.Errorf("%v calls with wrong arguments and no notice", calls)
+	}
+	call(t, ctx, `world("zhao-5x5")`)
+	call(t, ctx, `algorithm("vi")`)
+	call(t, ctx, `speed(0)`)
+	call(t, ctx, `play()`)
+	waitFor(t, ctx, "the game to work again", func(x status) bool { return x.World == "zhao-5x5" && x.Algorithm == "vi" && x.Converged })
+	for _, p := range *problems {
+		t.Errorf("the page logged: %s", p)
 	}
 }

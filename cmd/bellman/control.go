@@ -12,6 +12,7 @@ import (
 	"bellman/sim/control"
 	"bellman/sim/ddpg"
 	"bellman/sim/param"
+	"bellman/sim/session"
 	"bellman/sim/strictjson"
 )
 
@@ -33,6 +34,7 @@ type controlRun struct {
 	values param.Values // every parameter, defaults included
 	cfg    ddpg.Config
 	tr     *ddpg.Trainer
+	sess   *session.Control // the session tr belongs to, when the run is saved or loaded (save.go)
 }
 
 // controlSchema is the agent's schema with the environment's defaults (the
@@ -153,13 +155,20 @@ func runTrainEnv(args []string, stdout io.Writer) error {
 	asJSON := fs.Bool("json", false, "write JSON instead of CSV")
 	var sets controlSets
 	fs.Var(&sets, "set", controlSetHelp)
+	so := addSaveFlags(fs, true)
+	tf := addTFRecordFlag(fs)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *steps < 1 {
 		return fmt.Errorf("--steps %d: give the number of steps to take (≥ 1)", *steps)
 	}
-	run, err := newControlRun(*env, *agent, *seed, sets)
+	run, err := so.control(func() (*controlRun, error) { return newControlRun(*env, *agent, *seed, sets) }, sets)
+	if err != nil {
+		return err
+	}
+	*steps += run.tr.Steps() // with --load, --steps counts the steps to take on top
+	traj, err := openTrajectory(*tf)
 	if err != nil {
 		return err
 	}
@@ -177,9 +186,15 @@ func runTrainEnv(args []string, stdout io.Writer) error {
 	tr := run.tr
 	var recent recentReturns
 	for tr.Steps() < *steps {
-		res := tr.Step()
-		if d := controlDivergence(tr, res); d != nil {
-			return out.Fail(d)
+		traj.beforeControl(run)
+		res := run.step()
+		if err := traj.afterControl(run); err != nil {
+			traj.close()
+			return out.Fail(err)
+		}
+		if err := run.diverged(res); err != nil {
+			traj.close() // the trajectory file ends where the run stopped
+			return out.Fail(err)
 		}
 		if !res.EpisodeDone {
 			continue
@@ -189,6 +204,12 @@ func runTrainEnv(args []string, stdout io.Writer) error {
 			return out.Fail(rowDivergence(err, e.Steps, e.Index))
 		}
 		recent.add(e.Return)
+	}
+	if err := traj.close(); err != nil {
+		return out.Fail(err)
+	}
+	if err := so.saveControl(run); err != nil {
+		return out.Fail(err)
 	}
 	final := struct {
 		Steps    int      `json:"steps"`

@@ -87,7 +87,7 @@ const scanPerStep = 8
 
 func newLearnWatch(l *session.Learn, rebuild func() (*session.Learn, error)) *learnWatch {
 	n := l.Model.S * l.Model.A
-	return &learnWatch{l: l, rebuild: rebuild, q: make([]float64, n), every: max(1, n/scanPerStep)}
+	return &learnWatch{l: l, rebuild: rebuild, q: make([]float64, n), every: max(1, n/scanPerStep), clean: l.Steps()}
 }
 
 // check looks at the session after a step and returns the first
@@ -155,7 +155,8 @@ func qName(m *grid.Model, s, a int) string {
 
 // controlDivergence returns the first non-finite number of a DDPG or TD3
 // step: the reward, the critic's loss and mean Q of the step's updates,
-// the action taken and the observation reached; nil if all are finite.
+// the episode's return so far, the action taken and the observation
+// reached; nil if all are finite.
 func controlDivergence(tr *ddpg.Trainer, res ddpg.StepResult) *divergence {
 	step := tr.Steps()
 	for _, c := range []struct {
@@ -165,6 +166,9 @@ func controlDivergence(tr *ddpg.Trainer, res ddpg.StepResult) *divergence {
 		if !finite(c.v) {
 			return &divergence{step, c.what, c.v}
 		}
+	}
+	if ret, _ := tr.Current(); !finite(ret) {
+		return &divergence{step, "the return of the episode (the sum of its rewards)", ret}
 	}
 	for i, x := range tr.Action() {
 		if !finite(x) {

@@ -8,11 +8,13 @@
 //	bellman worlds
 //	bellman lessons [--json]
 //	bellman solve --world NAME|FILE --method vi|pi|tpi|eval|closed [--gamma 0.9] [--tol 1e-10] [--j 3] [--policy FILE]
-//	bellman train --world NAME|FILE --agent NAME --steps N [--seed S] [--set key=value ...] [--json]
+//	bellman train --world NAME|FILE --agent NAME --steps N [--seed S] [--set key=value ...] [--json] [--save FILE]
+//	bellman train --load FILE --steps N [--set key=value ...] [--json] [--save FILE] [--save-replay]
+//	bellman train ... [--tfrecord FILE] [--report FILE] [--curves FILE]   (tabular agents, DDPG, TD3)
 //	bellman train --lesson KEY --steps N [--seed S] [--set key=value ...] [--json]
 //	bellman bench td --world NAME|FILE --agent NAME --steps N [--seed S] [--set key=value ...]
 //	bellman bench dp --world NAME|FILE --method vi|pi --sweeps N [--gamma 0.9]
-//	bellman train --env pendulum --agent ddpg|td3 --steps N [--seed S] [--set key=value ...] [--json]
+//	bellman train --env pendulum --agent ddpg|td3 --steps N [--seed S] [--set key=value ...] [--json] [--save FILE [--save-replay]]
 //	bellman train --world NAME|FILE --agent td-linear|linear-sarsa|linear-qlearning --steps N [--features FILE|JSON] [--set ...] [--json]
 //	bellman train --env mountaincar-discrete|acrobot|cartpole-discrete --agent nstep-sarsa-tiles|linear-qlearning --steps N [--features FILE|JSON] [--set ...] [--json]
 //	bellman bench ddpg --env pendulum --updates N [--agent td3] [--seed S] [--set key=value ...]
@@ -21,7 +23,7 @@
 //	bellman train --env cartpole-discrete|acrobot|mountaincar-discrete --agent dqn|double-dqn|dueling-dqn --steps N [--seed S] [--set key=value ...] [--json]
 //	bellman train --world NAME|FILE --agent dqn|double-dqn|dueling-dqn --steps N [--every N] [--seed S] [--set key=value ...] [--json]
 //	bellman bench dqn --env cartpole-discrete --updates N [--agent double-dqn] [--seed S] [--set key=value ...]
-//	bellman rollout --env NAME --state v1,v2,... --actions FILE|-
+//	bellman rollout --env NAME --state v1,v2,... --actions FILE|- [--tfrecord FILE]
 //	bellman train --world NAME|FILE --agent reinforce|reinforce-baseline|qac|a2c|offpolicy-ac --steps N [--seed S] [--set key=value ...] [--json] [--save FILE]
 //	bellman solve --world NAME|FILE --method gradient [--policy FILE] [--gamma 0.9] [--start start-cell|uniform]
 //	bellman bench pg --world NAME|FILE --agent METHOD --steps N [--seed S] [--set key=value ...]

@@ -65,6 +65,7 @@ func runRollout(args []string, stdout io.Writer) error {
 	envName := fs.String("env", "", "environment: "+strings.Join(control.Names(), ", "))
 	stateText := fs.String("state", "", "start state, comma-separated: pendulum θ,θ̇; mountaincar and mountaincar-discrete position,velocity; cartpole x,ẋ,θ,θ̇; pointmass x,y,vx,vy; acrobot θ₁,θ₂,θ̇₁,θ̇₂")
 	actionsFile := fs.String("actions", "", "JSON array of actions (numbers, or arrays for several components; cartpole-discrete 0 or 1; mountaincar-discrete and acrobot 0, 1 or 2) in a file, or - for stdin")
+	tfFile := addTFRecordFlag(fs)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
@@ -95,10 +96,12 @@ func runRollout(args []string, stdout io.Writer) error {
 	}
 	res := rolloutResult{States: [][]float64{}, Obs: [][]float64{}, Rewards: []float64{}, Terminated: []bool{}, Truncated: []bool{}}
 	done := false
+	var applied [][]float64 // at most the time limit's steps, for --tfrecord
 	err = readActions(*actionsFile, env, func(i int, a []float64) error {
 		if done {
 			return nil // past the episode's end: checked, not applied
 		}
+		applied = append(applied, append([]float64(nil), a...))
 		obs := make([]float64, env.ObsDim())
 		r, term, trunc := tl.StepTrunc(a, obs)
 		st := tl.State(nil)
@@ -114,6 +117,9 @@ func runRollout(args []string, stdout io.Writer) error {
 		return nil
 	})
 	if err != nil {
+		return err
+	}
+	if err := writeRollout(*tfFile, name, state, applied, res); err != nil {
 		return err
 	}
 	return json.NewEncoder(stdout).Encode(res)

@@ -78,6 +78,9 @@ func runTrain(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if loadedKind(args) == session.KindControl {
+		return runTrainEnv(args, stdout) // --load of a DDPG or TD3 run: save.go
+	}
 	if isDQN(args) {
 		return runTrainDQN(args, stdout) // DQN on a discrete control task or a grid world
 	}
@@ -102,18 +105,26 @@ func runTrain(args []string, stdout io.Writer) error {
 	asJSON := fs.Bool("json", false, "write JSON instead of CSV")
 	var sets setFlags
 	fs.Var(&sets, "set", "key=value: a parameter of the agent, the episodes or the world (repeatable; keys as on the page)")
+	so := addSaveFlags(fs, false)
+	tf := addTFRecordFlag(fs)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *steps < 1 {
 		return fmt.Errorf("--steps %d: give the number of steps to take (≥ 1)", *steps)
 	}
-	l, err := newLearn(*world, *agentName, *seed, sets)
+	l, err := so.learn(func() (*session.Learn, error) { return newLearn(*world, *agentName, *seed, sets) }, sets)
 	if err != nil {
 		return err
 	}
 	l.GapEvery = 0 // evaluated at every episode end below
 	if err := l.Model.CheckOverflow(l.Values()[agent.KeyGamma], 2); err != nil {
+		return err
+	}
+	// With --load, --steps counts the steps to take on top.
+	*steps += l.Steps()
+	traj, err := openTrajectory(*tf)
+	if err != nil {
 		return err
 	}
 	head := struct {
@@ -127,11 +138,23 @@ func runTrain(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	watch := newLearnWatch(l, func() (*session.Learn, error) { return newLearn(*world, *agentName, *seed, sets) })
+	// The same run again, for naming the step of a divergence: loaded
+	// again with --load.
+	rebuild := func() (*session.Learn, error) {
+		return so.learn(func() (*session.Learn, error) { return newLearn(*world, *agentName, *seed, sets) }, sets)
+	}
+	watch := newLearnWatch(l, rebuild)
+	stop := func(err error) error {
+		traj.close() // the trajectory file ends where the run stopped
+		return out.Fail(err)
+	}
 	for l.Steps() < *steps {
 		ended := l.Step()
+		if err := traj.learnStep(l); err != nil {
+			return stop(err)
+		}
 		if d := watch.check(ended); d != nil {
-			return out.Fail(d)
+			return stop(d)
 		}
 		if !ended {
 			continue
@@ -140,11 +163,17 @@ func runTrain(args []string, stdout io.Writer) error {
 		share, gap := l.Evaluate()
 		err := out.Write(float64(e.Episode), float64(e.Steps), e.Return, float64(e.Length), share, roundGap(gap), e.Error, e.Epsilon)
 		if err != nil {
-			return out.Fail(rowDivergence(err, e.Steps, e.Episode))
+			return stop(rowDivergence(err, e.Steps, e.Episode))
 		}
 	}
 	if d := watch.check(true); d != nil { // the final summary must not come from NaNs
-		return out.Fail(d)
+		return stop(d)
+	}
+	if err := traj.close(); err != nil {
+		return out.Fail(err)
+	}
+	if err := so.saveLearn(l); err != nil {
+		return out.Fail(err)
 	}
 	share, gap := l.Evaluate()
 	return out.Close(struct {

@@ -38,6 +38,9 @@ func Serve(h *Host, t Transport) {
 		for _, m := range msgs {
 			h.Handle(m)
 		}
+		for _, f := range h.Files() {
+			t.Send(proto.AppendFile(buf[:0], &f))
+		}
 		if h.Wants() {
 			buf = h.AppendSnapshot(buf[:0])
 			t.Send(buf)

@@ -46,6 +46,8 @@ var families = []family{
 		func(w *grid.World, _, a string, prev *layers) (run, error) { return newPGRun(*w, a, prev) }},
 	{"Actor-critic (continuous actions)", KindContinuous, session.ControlAgents, controlSpeed,
 		func(_ *grid.World, env, a string, _ *layers) (run, error) { return newControlRun(env, a, 1) }},
+	{"Learning from preferences (RLHF, DPO)", KindGrid, session.PrefsMethods, learnSpeed,
+		func(w *grid.World, _, a string, prev *layers) (run, error) { return newPrefsRun(*w, a, prev) }},
 	{"Deep Q-learning (ch. 8)", KindGrid, session.DQNAgents, learnSpeed,
 		func(w *grid.World, _, a string, prev *layers) (run, error) { return newDQNGridRun(*w, a, prev) }},
 	{"Policy optimisation (PPO, A2C)", KindContinuous, session.PPOAgents, controlSpeed,

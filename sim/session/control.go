@@ -48,6 +48,8 @@ type Control struct {
 	// HeatmapEvery makes Step refresh the heatmaps every this many
 	// environment steps; 0 (the default) leaves it to RefreshHeatmaps.
 	HeatmapEvery int
+	// SaveReplay makes Save include the replay buffer (save_control.go).
+	SaveReplay bool
 
 	schema param.Schema
 	vals   param.Values

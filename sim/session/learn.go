@@ -3,6 +3,7 @@ package session
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"bellman/sim/agent"
 	"bellman/sim/grid"
@@ -77,6 +78,9 @@ type Learn struct {
 	vals   param.Values
 	runner *agent.Runner
 	opt    *agent.Optimum
+	// The sources of the environment's and the agent's random streams,
+	// kept to save their state (save_learn.go).
+	envSrc, agSrc *rand.PCG
 
 	greedy []int
 	pairs  []float64 // traces per pair, for summing per state
@@ -90,6 +94,7 @@ type Learn struct {
 	share, gap float64
 	gapStep    int // steps at the last evaluation
 	last       EpisodeStats
+	lastTr     agent.Transition // of the last Step (save_export.go)
 }
 
 // NewLearn starts the named agent on world with default parameters and the
@@ -211,7 +216,8 @@ func (l *Learn) reset() error {
 	if err != nil {
 		return err
 	}
-	envRng, agRng := agent.Streams(uint64(l.vals[KeySeed]))
+	envSrc, agSrc := agent.Sources(uint64(l.vals[KeySeed]))
+	envRng, agRng := rand.New(envSrc), rand.New(agSrc)
 	ag, err := agent.New(l.Agent, m.Model, cfg, agRng)
 	if err != nil {
 		return err
@@ -225,6 +231,7 @@ func (l *Learn) reset() error {
 		return err
 	}
 	l.World, l.Model, l.opt, l.runner = w, m, opt, agent.NewRunner(env, ag)
+	l.envSrc, l.agSrc = envSrc, agSrc
 	l.greedy = make([]int, m.S)
 	l.pairs = make([]float64, m.S*m.A)
 	l.q = make([]float64, m.S*m.A)
@@ -409,6 +416,7 @@ func (l *Learn) Move(a int) (tr agent.Transition, before, after float64, err err
 // histories at an episode's end and the evaluations.
 func (l *Learn) took(tr agent.Transition) (ended bool) {
 	r := l.runner
+	l.lastTr = tr
 	if tr.Began {
 		l.trail = l.trail[:0]
 		l.addTrail(l.Model.Cell[tr.S])

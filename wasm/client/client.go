@@ -74,6 +74,9 @@ type Client struct {
 	compare  *Compare
 
 	hide, lock []string // a teacher's link's (see Address)
+	file       *proto.File
+	fileSeq    int
+	paints     []paint // painted since the last FlushPaint
 
 	notices   []proto.Notice // the latest, for the page
 	noticeSeq int            // notices so far
@@ -149,6 +152,13 @@ func (c *Client) Poll() bool {
 		switch {
 		case m.err != nil:
 			c.fail(r, m.err.Error())
+		case proto.Kind(m.msg) == "file":
+			f, err := proto.DecodeFile(m.msg)
+			if err != nil {
+				c.say("error: "+err.Error(), true)
+				continue
+			}
+			c.SetFile(f)
 		case proto.Kind(m.msg) == "catalog":
 			cat, err := proto.DecodeCatalog(m.msg)
 			if err != nil {
@@ -375,4 +385,22 @@ func (c *Client) Teach(hide, lock []string) {
 			c.lock = append(c.lock, l)
 		}
 	}
+}
+
+// SetFile offers a file to the page to download (an export of a host's,
+// or the canvas as a picture).
+func (c *Client) SetFile(f proto.File) {
+	c.file = &f
+	c.fileSeq++
+	c.say(fmt.Sprintf("%s ready (%d bytes)", f.Name, len(f.Data)), false)
+}
+
+// TakeFile returns the file on offer and forgets it.
+func (c *Client) TakeFile() (proto.File, bool) {
+	if c.file == nil {
+		return proto.File{}, false
+	}
+	f := *c.file
+	c.file = nil
+	return f, true
 }

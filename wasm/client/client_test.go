@@ -1,6 +1,8 @@
 package client
 
 import (
+	"bellman/record/tfrecord"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"math"
@@ -327,5 +329,63 @@ func TestTeacherLocks(t *testing.T) {
 	json.Unmarshal(c.Status(&Frame{}), &st)
 	if addr, _ := st["address"].(string); !strings.Contains(addr, "lock=param%3Agamma%2Cworld%2Ccompare") || !strings.Contains(addr, "hide=charts%2Cparam%3Aslip") {
 		t.Fatalf("the address %q does not carry the link's lists", addr)
+	}
+}
+
+// Painting cells gathers a frame's strokes into one new world: the values
+// re-solve on it; a stroke that spoils the world (no target left) is
+// refused and the world stays.
+func TestPaint(t *testing.T) {
+	c := newClient(t)
+	c.Send(proto.Command{Op: proto.OpSpeed, Value: 0})
+	poll(t, c, "converged", func() bool { r, _ := c.Selected(); return r.Synced() && r.Snap.Progress.Converged })
+	c.Paint(0, 0, 'F')
+	c.Paint(0, 1, '#')
+	c.Paint(9, 9, 'F') // off the grid: ignored
+	c.Reshape("add-col")
+	c.FlushPaint()
+	poll(t, c, "the painted world", func() bool {
+		r, _ := c.Selected()
+		return r.Synced() && r.Snap.Grid.Cols == 6 && r.Snap.Progress.Converged
+	})
+	r, _ := c.Selected()
+	g := &r.Snap.Grid
+	if string(g.Kinds[:6]) != "F#...." || g.State[1] != -1 {
+		t.Fatalf("first row %q, state of the wall %d", g.Kinds[:6], g.State[1])
+	}
+	c.Paint(3, 2, '.') // the only target
+	c.FlushPaint()
+	poll(t, c, "the refusal", func() bool { r, _ := c.Selected(); return r.Synced() })
+	if r, _ := c.Selected(); r.Snap.Grid.Kinds[3*6+2] != 'T' || !strings.Contains(c.notices[len(c.notices)-1].Text, "target") {
+		t.Fatalf("after removing the target: cell %q, notice %q", r.Snap.Grid.Kinds[3*6+2], c.notices[len(c.notices)-1].Text)
+	}
+}
+
+// The trajectories a learning run records download as TFRecord: every
+// record parses, and each step's observation is its state's cell.
+func TestTrajectoriesExport(t *testing.T) {
+	c := newClient(t)
+	c.Send(proto.Command{Op: proto.OpAlgorithm, Key: "qlearning"}, proto.Command{Op: proto.OpSpeed, Value: 0},
+		proto.Command{Op: proto.OpStopAt, Value: 500}, proto.Command{Op: proto.OpPlay})
+	poll(t, c, "500 steps", func() bool { r, _ := c.Selected(); return r.Synced() && r.Snap.Progress.Steps == 500 })
+	c.Send(proto.Command{Op: proto.OpExport, Key: "trajectories"})
+	poll(t, c, "the file", func() bool { return c.file != nil })
+	f, _ := c.TakeFile()
+	n := 0
+	err := tfrecord.Read(bytes.NewReader(f.Data), func(data []byte) error {
+		s, err := tfrecord.ParseStep(data)
+		if err != nil {
+			return err
+		}
+		st := int(s.State.Ints[0])
+		row, col := int(s.Observation.Ints[0]), int(s.Observation.Ints[1])
+		if st < 0 || row < 0 || row >= 5 || col < 0 || col >= 5 || s.Episode < 1 {
+			t.Fatalf("step %d: state %d at (%d, %d), episode %d", n, st, row, col, s.Episode)
+		}
+		n++
+		return nil
+	})
+	if err != nil || n != 500 || !strings.HasSuffix(f.Name, ".tfrecord") {
+		t.Fatalf("%s: %d records, %v", f.Name, n, err)
 	}
 }

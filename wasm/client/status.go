@@ -20,6 +20,7 @@ type Frame struct {
 	Geom               Geom
 	Scale              float64 // the colour range the grid is drawn with
 	Worker             string  // where the runs are hosted: "worker" or "in-process"
+	MemoryMB           float64 // the game's memory from the system
 }
 
 // Geom is where the grid was last drawn, in canvas pixels.
@@ -81,7 +82,7 @@ func (c *Client) Status(f *Frame) []byte {
 		"stopAt": s.StopAt, "synced": r.Synced(),
 		"updateMs": f.UpdateMs, "drawMs": f.DrawMs, "firstFrameMs": f.FirstFrameMs, "startup": f.Startup,
 		"allocsPerFrame": f.AllocsPerFrame, "gameAllocsPerFrame": f.GameAllocsPerFrame, "geom": f.Geom,
-		"scale": f.Scale, "worker": f.Worker,
+		"scale": f.Scale, "worker": f.Worker, "gameMemoryMB": f.MemoryMB, "hostMemoryMB": s.MemoryMB,
 		"notices": c.noticeList(), "noticeSeq": c.noticeSeq, "runs": c.runList(), "selectedRun": r.ID,
 	}
 	if n := len(c.notices); n > 0 {
@@ -101,6 +102,18 @@ func (c *Client) Status(f *Frame) []byte {
 		out["compare"] = c.compare.String()
 	}
 	out["hide"], out["lock"] = nonNil(c.hide), nonNil(c.lock)
+	if c.file != nil {
+		out["file"] = map[string]any{"seq": c.fileSeq, "name": c.file.Name, "size": len(c.file.Data)}
+	}
+	out["timelineAt"], out["timelineSteps"], out["liveSteps"] = s.TimelineAt, nums(s.TimelineSteps), s.LiveSteps
+	if s.HasPair {
+		p := &s.Pair
+		pair := map[string]any{"index": p.Index, "pending": p.Pending, "person": p.Person, "p": num(p.P), "steps": p.Steps}
+		if !p.Pending { // the returns only once labelled, not to sway the person
+			pair["returnA"], pair["returnB"] = num(p.ReturnA), num(p.ReturnB)
+		}
+		out["pair"] = pair
+	}
 	p := &s.Progress
 	out["sweeps"], out["iterations"], out["delta"], out["converged"] = p.Steps, p.Iterations, num(math.NaN()), p.Converged
 	switch s.Scene {

@@ -45,6 +45,19 @@ type Grid struct {
 
 	show shown
 	fkey string // the field whose range scale follows
+
+	// Boost thickens lines and enlarges text for a projector (presenter
+	// view: 1.5); Still stops the agent gliding (reduced motion).
+	Boost float64
+	Still bool
+}
+
+// boost returns the presenter factor, 1 when unset.
+func (v *Grid) boost() float64 {
+	if v.Boost <= 0 {
+		return 1
+	}
+	return v.Boost
 }
 
 // shown is what a frame draws as colour: triangles of a per-pair quantity
@@ -344,7 +357,7 @@ func (v *Grid) drawMarks(screen *ebiten.Image, ox, oy, cs float64) {
 	g := v.g
 	m := &v.marks
 	c := float32(cs)
-	lw := float32(math.Max(1, cs*0.02))
+	lw := float32(math.Max(1, cs*0.02) * v.boost())
 	for i, k := range g.Kinds {
 		x, y := float32(ox)+float32(i%g.Cols)*c, float32(oy)+float32(i/g.Cols)*c
 		m.Room(screen, 200, true)
@@ -403,6 +416,9 @@ func (v *Grid) drawMarks(screen *ebiten.Image, ox, oy, cs float64) {
 	m.Flush(screen, true)
 }
 
+// pairB draws the second trajectory of a pair (the first is draw.Trail).
+var pairB = color.RGBA{0xe0, 0x61, 0x01, 0xb0}
+
 // unreachable washes out states that no policy reaches from the start.
 var unreachable = color.RGBA{0xd0, 0xd0, 0xcc, 0xd0}
 
@@ -426,7 +442,7 @@ func (v *Grid) drawPolicy(screen *ebiten.Image, ox, oy, cs float64) {
 	}
 	gap := reach * 0.16 // arrows start off the centre: a tie is a star of separate arrows
 	minLen := reach * 0.32
-	shaft := float32(math.Max(1.5, cs*0.04))
+	shaft := float32(math.Max(1.5, cs*0.04) * v.boost())
 	for i := range g.State {
 		st := int(g.State[i])
 		if st < 0 || (g.Terminal && g.Kinds[i] == 'T') {
@@ -462,7 +478,7 @@ func (v *Grid) drawPolicy(screen *ebiten.Image, ox, oy, cs float64) {
 // numberFace returns the face of v(s) numbers for cells of side cs, or nil
 // when they would be too small to read.
 func (v *Grid) numberFace(cs float64) text.Face {
-	face, px := draw.Face(math.Min(cs*0.22, 28))
+	face, px := draw.Face(math.Min(cs*0.22*math.Sqrt(v.boost()), 28*v.boost()))
 	if px < minNumberPx {
 		return nil
 	}
@@ -598,7 +614,7 @@ func (v *Grid) drawLegend(screen *ebiten.Image, x, y, w, h float64) {
 		m.Rect(float32(bx+bw*float64(i)/steps), float32(y), float32(bw/steps+0.5), float32(h), color.RGBA{rgb[0], rgb[1], rgb[2], 255})
 	}
 	m.Flush(screen, false)
-	face, size := draw.Face(math.Max(12, h*0.75))
+	face, size := draw.Face(math.Max(12*v.boost(), h*0.75))
 	lo, hi, mid, name := v.labels.legend(0, -v.scale), v.labels.legend(1, v.scale), "0", v.show.label
 	if seq {
 		lo, mid = "0", ""
@@ -661,19 +677,58 @@ func (v *Grid) drawAgentLayers(screen *ebiten.Image, s *proto.Snapshot, ox, oy, 
 	fast := s.Playing && (s.Speed == 0 || s.Speed > 30)
 	if v.on("trail") && g.Agent >= 0 && !fast {
 		lw := float32(math.Max(2, cs*0.05))
-		for k := 1; k < len(g.Trail); k++ {
-			a, b := int(g.Trail[k-1]), int(g.Trail[k])
-			dr, dc := a/g.Cols-b/g.Cols, a%g.Cols-b%g.Cols
-			if a == b || dr*dr+dc*dc > 1 { // a stay, or a jump back to the start
-				continue
+		// A second path (the other trajectory of a pair) runs beside the
+		// first, shifted a little, so the two stay apart where they share
+		// cells.
+		paths := [2][]int32{g.Trail, g.Trail2}
+		for p, trail := range paths {
+			col, off := draw.Trail, float32(0)
+			if p == 1 {
+				col, off = pairB, c*0.12
 			}
-			m.Room(screen, 4, true)
-			x0, y0 := center(a)
-			x1, y1 := center(b)
-			m.Line(x0, y0, x1, y1, lw, draw.Trail)
+			for k := 1; k < len(trail); k++ {
+				a, b := int(trail[k-1]), int(trail[k])
+				dr, dc := a/g.Cols-b/g.Cols, a%g.Cols-b%g.Cols
+				if a == b || dr*dr+dc*dc > 1 { // a stay, or a jump back to the start
+					continue
+				}
+				m.Room(screen, 4, true)
+				x0, y0 := center(a)
+				x1, y1 := center(b)
+				m.Line(x0+off, y0+off, x1+off, y1+off, lw, col)
+			}
+		}
+		if len(g.Trail2) > 0 {
+			// A pair: mark each path's end with its letter's colour.
+			for p, trail := range paths {
+				if len(trail) == 0 {
+					continue
+				}
+				x, y := center(int(trail[len(trail)-1]))
+				col := draw.Agent
+				if p == 1 {
+					col, x, y = pairB, x+c*0.12, y+c*0.12
+				}
+				m.Room(screen, 240, true)
+				m.Ring(x, y, c*0.07, c*0.14, col)
+			}
+			m.Flush(screen, true)
+			face, _ := draw.Face(math.Max(12, cs*0.2))
+			for p, trail := range paths {
+				if len(trail) == 0 {
+					continue
+				}
+				x, y := center(int(trail[0]))
+				name, col := "A", draw.Agent
+				if p == 1 {
+					name, col = "B", pairB
+				}
+				draw.Text(screen, name, face, float64(x)+cs*0.3*float64(2*p-1), float64(y)-cs*0.3, col)
+			}
+			return
 		}
 		x, y := center(g.Agent)
-		if v.from >= 0 && s.Speed > 0 && s.Speed <= 12 {
+		if v.from >= 0 && s.Speed > 0 && s.Speed <= 12 && !v.Still {
 			t := float32(math.Min(1, time.Since(v.movedAt).Seconds()*s.Speed*1.5))
 			fx, fy := center(v.from)
 			x, y = fx+(x-fx)*t, fy+(y-fy)*t
