@@ -275,6 +275,11 @@ func FuzzRun(f *testing.F) {
 		if len(args) > 0 && args[0] == "prefs" && slices.ContainsFunc(args, func(a string) bool { return a == "-" || strings.HasSuffix(a, "=-") }) {
 			return // --labels - reads the real stdin
 		}
+		for _, f := range []string{"save", "tfrecord", "report", "curves"} {
+			if hasFlag(args, f) {
+				return // writes a file
+			}
+		}
 		if len(args) > 0 && (args[0] == "train" || args[0] == "bench") {
 			// Deep networks are slow to update: keep them tiny.
 			if expanded, err := expandLesson(args[1:]); err == nil && (hasFlag(expanded, "env") || len(args) > 1 && args[1] == "ddpg") {
