@@ -5,6 +5,7 @@
 GO       ?= go
 ADDR     ?= 127.0.0.1:8080
 OUT      ?= build/web
+SERVER   := build/bin/serve
 GOROOT   := $(shell $(GO) env GOROOT)
 WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 # Packages that build natively without X11/GL (the ebiten app is js/wasm only).
@@ -12,7 +13,7 @@ NATIVE   := ./sim/... ./cmd/... ./assets/... ./record/... ./web/...
 # Packages whose tests also run under node as js/wasm.
 PORTABLE := ./sim/... ./cmd/... ./assets/... ./record/...
 
-.PHONY: all test check fmt vet test-native test-wasm deps bench bench-wasm bench-page serve wasm clean
+.PHONY: all test check fmt vet test-native test-wasm deps bench bench-wasm bench-page serve wasm server clean
 
 all: test
 
@@ -47,12 +48,20 @@ bench-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -exec="$(WASMEXEC)" -run '^$$' -bench . -benchmem ./sim/...
 
 # serve builds the page (only Go is needed) and serves it on $(ADDR).
-serve:
-	$(GO) run ./cmd/serve -addr $(ADDR) -out $(OUT)
+serve: server
+	$(SERVER) -addr $(ADDR) -out $(OUT)
 
 # wasm builds the page into $(OUT) without serving it.
-wasm:
-	$(GO) run ./cmd/serve -out $(OUT) -build-only
+wasm: server
+	$(SERVER) -out $(OUT) -build-only
+
+# server compiles cmd/serve. On a cold build cache that takes about a
+# minute, so a line every 10 s says it is still at it (cmd/serve then
+# reports the WebAssembly's build the same way).
+server:
+	@echo "compiling the server (cmd/serve)…"; \
+	( s=0; while sleep 10 </dev/null >/dev/null 2>&1; do s=$$((s+10)); echo "  still compiling the server: $$s s"; done ) & tick=$$!; \
+	$(GO) build -o $(SERVER) ./cmd/serve; rc=$$?; kill $$tick 2>/dev/null; exit $$rc
 
 # bench-page measures the page in headless chromium (size, first frame,
 # Update and Draw per frame).

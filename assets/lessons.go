@@ -2,13 +2,17 @@ package assets
 
 import (
 	_ "embed"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
 	"bellman/sim/host"
 	"bellman/sim/proto"
+	"bellman/sim/strictjson"
 )
+
+// MaxLessonsFileBytes bounds a lessons file.
+const MaxLessonsFileBytes = 1 << 20
 
 //go:embed lessons.json
 var lessonsFile []byte
@@ -25,11 +29,40 @@ type Lesson = proto.Lesson
 
 // Lessons returns the built-in lessons in the order a course meets them.
 func Lessons() []Lesson {
-	var ls []Lesson
-	if err := json.Unmarshal(lessonsFile, &ls); err != nil {
-		panic("assets: lessons.json: " + err.Error()) // embedded: a test parses it
+	ls, err := ParseLessons(lessonsFile)
+	if err != nil {
+		panic("assets: " + err.Error()) // embedded: a test parses it
 	}
 	return ls
+}
+
+// ParseLessons reads a lessons file: a JSON array of lessons, read
+// strictly (unknown fields, a key given twice in an object and data after
+// the array are errors). Every lesson needs a key, unique in the file, a
+// title, a world and an algorithm; a speed is at least 0.
+func ParseLessons(data []byte) ([]Lesson, error) {
+	var ls []Lesson
+	if err := strictjson.Decode(data, &ls, MaxLessonsFileBytes); err != nil {
+		return nil, fmt.Errorf("lessons file: %v", err)
+	}
+	if ls == nil {
+		return nil, errors.New("lessons file: want a JSON array of lessons")
+	}
+	seen := map[string]bool{}
+	for i, l := range ls {
+		switch {
+		case l.Key == "":
+			return nil, fmt.Errorf("lessons file: lesson %d has no key", i+1)
+		case seen[l.Key]:
+			return nil, fmt.Errorf("lessons file: lesson %d: key %s is taken by an earlier lesson", i+1, strictjson.Short(l.Key))
+		case l.Title == "" || l.World == "" || l.Algorithm == "":
+			return nil, fmt.Errorf("lessons file: lesson %s needs a title, a world and an algorithm", strictjson.Short(l.Key))
+		case !(l.Speed >= 0):
+			return nil, fmt.Errorf("lessons file: lesson %s: speed %g is negative", strictjson.Short(l.Key), l.Speed)
+		}
+		seen[l.Key] = true
+	}
+	return ls, nil
 }
 
 // LessonByKey returns the lesson with the given key.

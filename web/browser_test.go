@@ -1029,3 +1029,48 @@ func TestMethodScenes(t *testing.T) {
 		t.Errorf("the page logged errors:\n%s", strings.Join(*problems, "\n"))
 	}
 }
+
+// Issue 11: the page runs under the server's Content-Security-Policy: no
+// violation is reported in the page or the game's frame, the game frame's
+// inline style applies, and value iteration sweeps (in its Web Worker,
+// which loads wasm_exec.js and compiles worker.wasm under the policy).
+func TestContentSecurityPolicy(t *testing.T) {
+	srv := page(t)
+	ctx, problems := browser(t, 1280, 800)
+	const listen = `window.cspViolations = [];
+		document.addEventListener("securitypolicyviolation", e => window.cspViolations.push(e.violatedDirective + " " + e.blockedURI));`
+	addListener := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		return t.Call(ctx, "Page.addScriptToEvaluateOnNewDocument", map[string]string{"source": listen}, nil)
+	})
+	if err := chromedp.Do(ctx, addListener, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the page", func(s status) bool { return s.Ready && s.Scene == "grid" && s.Sweeps > 0 })
+	violations, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`JSON.stringify([window.cspViolations, `+game+`.cspViolations, getComputedStyle(`+game+`.document.body).overflow])`))
+	if err != nil || violations != `[[],[],"hidden"]` {
+		t.Errorf("CSP violations of the page and the game, and the game's body overflow: %s %v", violations, err)
+	}
+	if len(*problems) > 0 {
+		t.Errorf("the page logged errors:\n%s", strings.Join(*problems, "\n"))
+	}
+}
+
+// Issue 11: value iteration whose values overflow (r_target 1e308 at γ
+// 0.9) is reported as a divergence, and not told to lower a step size or
+// learning rate it does not have.
+func TestPlanningDivergence(t *testing.T) {
+	srv := page(t)
+	ctx, _ := browser(t, 1280, 800)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the page", func(s status) bool { return s.Ready && s.Scene == "grid" })
+	call(t, ctx, `load('{"name": "huge", "layout": [".T"], "rewards": {"target": 1e308}}')`)
+	call(t, ctx, "speed(0)")
+	call(t, ctx, "play()")
+	s := waitFor(t, ctx, "the divergence", func(s status) bool { return strings.Contains(s.Notice, "diverged") })
+	if strings.Contains(s.Notice, "step size") || strings.Contains(s.Notice, "learning rate") || s.Converged {
+		t.Errorf("notice %q, converged %v", s.Notice, s.Converged)
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"bellman/sim/agent"
 	"bellman/sim/dp"
+	"bellman/sim/strictjson"
 )
 
 // benchResult is the JSON line bench prints. Rates per CPU second use the
@@ -95,7 +96,7 @@ func runBench(args []string, stdout io.Writer) error {
 	case "ppo":
 		return runBenchPPO(args[1:], stdout) // ppo.go
 	}
-	return fmt.Errorf("unknown benchmark %q (td, dp, ddpg, dqn, pg or ppo)", args[0])
+	return fmt.Errorf("unknown benchmark %s (td, dp, ddpg, dqn, pg or ppo)", strictjson.Short(args[0]))
 }
 
 func benchTD(args []string, stdout io.Writer) error {
@@ -141,7 +142,7 @@ func benchDP(args []string, stdout io.Writer) error {
 		return err
 	}
 	if *method != "vi" && *method != "pi" {
-		return fmt.Errorf("--method %q: vi or pi", *method)
+		return fmt.Errorf("--method %s: vi or pi", strictjson.Short(*method))
 	}
 	if *sweeps < 1 {
 		return fmt.Errorf("--sweeps %d must be at least 1", *sweeps)

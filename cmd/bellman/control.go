@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"bellman/sim/ddpg"
 	"bellman/sim/param"
 	"bellman/sim/session"
+	"bellman/sim/strictjson"
 )
 
 // controlSets collects repeated --set key=value flags of train --env and
@@ -58,7 +58,7 @@ func controlSchema(env string, algo ddpg.Algo) param.Schema {
 func applySet(sc param.Schema, vals param.Values, assignment string) error {
 	key, text, ok := strings.Cut(assignment, "=")
 	if !ok {
-		return fmt.Errorf("%q is not key=value", assignment)
+		return fmt.Errorf("%s is not key=value", strictjson.Short(assignment))
 	}
 	key = strings.TrimSpace(key)
 	if _, found := sc.Find(key); found {
@@ -71,7 +71,7 @@ func applySet(sc param.Schema, vals param.Values, assignment string) error {
 		}
 		for _, w := range widths {
 			if w != widths[0] {
-				return fmt.Errorf("hidden=%s: the layers of a network have one width here (e.g. 64,64)", text)
+				return fmt.Errorf("hidden=%s: the layers of a network have one width here (e.g. 64,64)", strictjson.Short(text))
 			}
 		}
 		for _, p := range []string{ddpg.ActorPrefix, ddpg.CriticPrefix} {
@@ -138,13 +138,10 @@ func newControlRun(env, agent string, seed uint64, sets []string) (*controlRun, 
 	return &controlRun{env: env, algo: algo, seed: seed, values: vals, cfg: cfg, tr: tr}, nil
 }
 
-// controlEpisode is one row of train --env: an episode as it ended.
-type controlEpisode struct {
-	Episode int     `json:"episode"`
-	Steps   int     `json:"steps"`  // steps of the run when it ended
-	Return  float64 `json:"return"` // sum of its rewards
-	Length  int     `json:"length"` // its steps
-}
+// controlColumns are the columns of train --env's rows: an episode as it
+// ended, steps the run's step count then, return the sum of its rewards,
+// length its steps.
+var controlColumns = []column{{"episode", true}, {"steps", true}, {"return", false}, {"length", true}}
 
 // runTrainEnv is "bellman train --env NAME --agent ddpg|td3 ...": it trains
 // a DDPG or TD3 agent and writes one CSV row (or JSON object) per finished
@@ -175,68 +172,52 @@ func runTrainEnv(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	out := bufio.NewWriter(stdout)
-	if *asJSON {
-		head, _ := json.Marshal(struct {
-			Env      string       `json:"env"`
-			Agent    string       `json:"agent"`
-			Seed     uint64       `json:"seed"`
-			Steps    int          `json:"steps"`
-			Settings param.Values `json:"settings"`
-		}{run.env, run.algo.String(), run.seed, *steps, run.values})
-		fmt.Fprintf(out, "%s,\"episodes\":[", head[:len(head)-1])
-	} else {
-		fmt.Fprintln(out, "episode,steps,return,length")
+	head := struct {
+		Env      string       `json:"env"`
+		Agent    string       `json:"agent"`
+		Seed     uint64       `json:"seed"`
+		Steps    int          `json:"steps"`
+		Settings param.Values `json:"settings"`
+	}{run.env, run.algo.String(), run.seed, *steps, run.values}
+	out, err := newRows(stdout, *asJSON, "episodes", controlColumns, head)
+	if err != nil {
+		return err
 	}
 	tr := run.tr
-	var returns []float64
+	var recent recentReturns
 	for tr.Steps() < *steps {
 		traj.beforeControl(run)
-		ended := run.step()
+		res := run.step()
 		if err := traj.afterControl(run); err != nil {
-			return err
+			traj.close()
+			return out.Fail(err)
 		}
-		if !ended {
+		if err := run.diverged(res); err != nil {
+			traj.close() // the trajectory file ends where the run stopped
+			return out.Fail(err)
+		}
+		if !res.EpisodeDone {
 			continue
 		}
 		e := tr.Last()
-		row := controlEpisode{e.Index, e.Steps, e.Return, e.Length}
-		if *asJSON {
-			b, _ := json.Marshal(row)
-			if len(returns) > 0 {
-				out.WriteByte(',')
-			}
-			out.Write(b)
-		} else {
-			fmt.Fprintf(out, "%d,%d,%s,%d\n", row.Episode, row.Steps, param.Format(row.Return), row.Length)
+		if err := out.Write(float64(e.Index), float64(e.Steps), e.Return, float64(e.Length)); err != nil {
+			return out.Fail(rowDivergence(err, e.Steps, e.Index))
 		}
-		returns = append(returns, e.Return)
+		recent.add(e.Return)
 	}
 	if err := traj.close(); err != nil {
-		return err
+		return out.Fail(err)
 	}
 	if err := so.saveControl(run); err != nil {
-		return err
+		return out.Fail(err)
 	}
-	if *asJSON {
-		final := struct {
-			Steps    int      `json:"steps"`
-			Episodes int      `json:"episodes"`              // finished
-			Updates  int      `json:"updates"`               // gradient updates
-			Last10   *float64 `json:"mean_last10,omitempty"` // mean return of the last 10 episodes
-		}{tr.Steps(), len(returns), tr.Agent().Updates(), nil}
-		if n := len(returns); n >= 10 {
-			m := 0.0
-			for _, r := range returns[n-10:] {
-				m += r
-			}
-			m /= 10
-			final.Last10 = &m
-		}
-		b, _ := json.Marshal(final)
-		fmt.Fprintf(out, "],\"final\":%s}\n", b)
-	}
-	return out.Flush()
+	final := struct {
+		Steps    int      `json:"steps"`
+		Episodes int      `json:"episodes"`              // finished
+		Updates  int      `json:"updates"`               // gradient updates
+		Last10   *float64 `json:"mean_last10,omitempty"` // mean return of the last 10 episodes
+	}{tr.Steps(), out.Rows(), tr.Agent().Updates(), recent.mean10()}
+	return out.Close(final)
 }
 
 // ddpgBench is the JSON line bench ddpg prints.

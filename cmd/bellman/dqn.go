@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"bellman/sim/nn"
 	"bellman/sim/param"
 	"bellman/sim/session"
+	"bellman/sim/strictjson"
 )
 
 const dqnSetHelp = "key=value: a parameter of the agent (keys as on the page: gamma, batch, buffer, target_every, tau, double, dueling, " +
@@ -36,7 +36,7 @@ func dqnSets(sc param.Schema, sets []string) (param.Values, error) {
 	for _, a := range sets {
 		key, text, ok := strings.Cut(a, "=")
 		if !ok {
-			return nil, fmt.Errorf("--set %q is not key=value", a)
+			return nil, fmt.Errorf("--set %s is not key=value", strictjson.Short(a))
 		}
 		key = strings.TrimSpace(key)
 		if _, found := sc.Find(key); !found {
@@ -142,81 +142,49 @@ func trainDQNControl(env, agent string, seed uint64, sets []string, steps int, a
 	if err := applyDQNSets(s, sets, steps); err != nil {
 		return err
 	}
-	out := bufio.NewWriter(stdout)
-	if asJSON {
-		head, _ := json.Marshal(struct {
-			Env      string       `json:"env"`
-			Agent    string       `json:"agent"`
-			Seed     uint64       `json:"seed"`
-			Steps    int          `json:"steps"`
-			Settings param.Values `json:"settings"`
-		}{s.Env(), s.Agent(), seed, steps, s.Values()})
-		fmt.Fprintf(out, "%s,\"episodes\":[", head[:len(head)-1])
-	} else {
-		fmt.Fprintln(out, "episode,steps,return,length")
+	head := struct {
+		Env      string       `json:"env"`
+		Agent    string       `json:"agent"`
+		Seed     uint64       `json:"seed"`
+		Steps    int          `json:"steps"`
+		Settings param.Values `json:"settings"`
+	}{s.Env(), s.Agent(), seed, steps, s.Values()}
+	out, err := newRows(stdout, asJSON, "episodes", controlColumns, head)
+	if err != nil {
+		return err
 	}
 	tr := s.Trainer()
-	var returns []float64
-	for s.Steps() < steps && s.Diverged() == "" {
+	var recent recentReturns
+	for s.Steps() < steps {
 		s.Step()
+		if d := s.Diverged(); d != "" {
+			return out.Fail(errors.New(d))
+		}
 		if !s.Last().EpisodeDone {
 			continue
 		}
 		e := tr.Last()
-		row := controlEpisode{e.Index, e.Steps, e.Return, e.Length}
-		if asJSON {
-			b, _ := json.Marshal(row)
-			if len(returns) > 0 {
-				out.WriteByte(',')
-			}
-			out.Write(b)
-		} else {
-			fmt.Fprintf(out, "%d,%d,%s,%d\n", row.Episode, row.Steps, param.Format(row.Return), row.Length)
+		if err := out.Write(float64(e.Index), float64(e.Steps), e.Return, float64(e.Length)); err != nil {
+			return out.Fail(rowDivergence(err, e.Steps, e.Index))
 		}
-		returns = append(returns, e.Return)
+		recent.add(e.Return)
 	}
-	if asJSON {
-		final := struct {
-			Steps    int      `json:"steps"`
-			Episodes int      `json:"episodes"`
-			Updates  int      `json:"updates"`
-			Last10   *float64 `json:"mean_last10,omitempty"`
-			Diverged string   `json:"diverged,omitempty"`
-		}{s.Steps(), len(returns), tr.Agent().Updates(), nil, s.Diverged()}
-		if n := len(returns); n >= 10 {
-			m := 0.0
-			for _, r := range returns[n-10:] {
-				m += r
-			}
-			m /= 10
-			final.Last10 = &m
-		}
-		b, _ := json.Marshal(final)
-		fmt.Fprintf(out, "],\"final\":%s}\n", b)
-	}
-	if err := out.Flush(); err != nil {
-		return err
-	}
-	if d := s.Diverged(); d != "" {
-		return errors.New(d)
-	}
-	return nil
+	return out.Close(struct {
+		Steps    int      `json:"steps"`
+		Episodes int      `json:"episodes"`
+		Updates  int      `json:"updates"`
+		Last10   *float64 `json:"mean_last10,omitempty"`
+	}{s.Steps(), out.Rows(), tr.Agent().Updates(), recent.mean10()})
 }
 
-// dqnGridRow is one row of train --world with a DQN agent: the means over
-// the steps since the last row and an evaluation against the optimum.
-type dqnGridRow struct {
-	Steps     int     `json:"steps"`
-	Loss      float64 `json:"loss"`       // mean loss of the updates since the last row
-	TDError   float64 `json:"td_error"`   // mean |TD error| of those updates
-	MeanQ     float64 `json:"mean_q"`     // mean Q(s, a) of their batches
-	ValueRMSE float64 `json:"value_rmse"` // RMSE of max_a q̂(s, a) against v* over the states
-	Optimal   float64 `json:"optimal"`    // share of non-terminal states whose greedy action is optimal
-	Gap       float64 `json:"gap"`        // max_s |v_π(s) − v*(s)| of the greedy policy, to 1e-6
-	Epsilon   float64 `json:"epsilon"`
-}
-
-const dqnGridColumns = "steps,loss,td_error,mean_q,value_rmse,optimal,gap,epsilon"
+// dqnGridColumns are the columns of train --world with a DQN agent, a row
+// every --every steps: the steps so far; the mean loss, |TD error| and
+// Q(s, a) of the updates since the last row; the RMSE of max_a q̂(s, a)
+// against v* over the states; the share of non-terminal states whose
+// greedy action is optimal; max_s |v_π(s) − v*(s)| of the greedy policy,
+// to 1e-6; ε.
+var dqnGridColumns = []column{{"steps", true}, {"loss", false}, {"td_error", false}, {"mean_q", false},
+	{"value_rmse", false}, {"optimal", false}, {"gap", false}, {"epsilon", false}}
 
 func trainDQNGrid(w grid.World, agent string, seed uint64, sets []string, steps, every int, asJSON bool, stdout io.Writer) error {
 	g, err := session.NewDQNGrid(w, agent, seed)
@@ -226,23 +194,24 @@ func trainDQNGrid(w grid.World, agent string, seed uint64, sets []string, steps,
 	if err := applyDQNSets(g, sets, steps); err != nil {
 		return err
 	}
-	out := bufio.NewWriter(stdout)
-	if asJSON {
-		head, _ := json.Marshal(struct {
-			World    string       `json:"world"`
-			Agent    string       `json:"agent"`
-			Seed     uint64       `json:"seed"`
-			Steps    int          `json:"steps"`
-			Settings param.Values `json:"settings"`
-		}{w.Name, g.Agent(), seed, steps, g.Values()})
-		fmt.Fprintf(out, "%s,\"rows\":[", head[:len(head)-1])
-	} else {
-		fmt.Fprintln(out, dqnGridColumns)
+	head := struct {
+		World    string       `json:"world"`
+		Agent    string       `json:"agent"`
+		Seed     uint64       `json:"seed"`
+		Steps    int          `json:"steps"`
+		Settings param.Values `json:"settings"`
+	}{w.Name, g.Agent(), seed, steps, g.Values()}
+	out, err := newRows(stdout, asJSON, "rows", dqnGridColumns, head)
+	if err != nil {
+		return err
 	}
 	var loss, td, q float64
-	n, rows := 0, 0
-	for g.Steps() < steps && g.Diverged() == "" {
+	n := 0
+	for g.Steps() < steps {
 		g.Step()
+		if d := g.Diverged(); d != "" {
+			return out.Fail(errors.New(d))
+		}
 		if r := g.Last(); r.Updates > 0 {
 			loss += r.Loss
 			td += r.TDError
@@ -253,58 +222,41 @@ func trainDQNGrid(w grid.World, agent string, seed uint64, sets []string, steps,
 			continue
 		}
 		share, rmse, gap := g.Evaluate()
-		row := dqnGridRow{Steps: g.Steps(), ValueRMSE: rmse, Optimal: share, Gap: roundGap(gap), Epsilon: g.Trainer().Epsilon()}
+		var mLoss, mTD, mQ float64
 		if n > 0 {
-			row.Loss, row.TDError, row.MeanQ = loss/float64(n), td/float64(n), q/float64(n)
+			mLoss, mTD, mQ = loss/float64(n), td/float64(n), q/float64(n)
 		}
 		loss, td, q, n = 0, 0, 0, 0
-		if asJSON {
-			b, _ := json.Marshal(row)
-			if rows > 0 {
-				out.WriteByte(',')
+		if err := out.Write(float64(g.Steps()), mLoss, mTD, mQ, rmse, share, roundGap(gap), g.Trainer().Epsilon()); err != nil {
+			if nf, ok := err.(*nonFinite); ok {
+				err = &divergence{g.Steps(), "the " + nf.Column + " of the row", nf.Value}
 			}
-			out.Write(b)
-		} else {
-			f := param.Format
-			fmt.Fprintln(out, strings.Join([]string{strconv.Itoa(row.Steps), f(row.Loss), f(row.TDError), f(row.MeanQ),
-				f(row.ValueRMSE), f(row.Optimal), f(row.Gap), f(row.Epsilon)}, ","))
+			return out.Fail(err)
 		}
-		rows++
 	}
-	if asJSON {
-		var snap session.DQNGridSnapshot
-		g.Snapshot(&snap)
-		values := make([][]*float64, w.Rows)
-		policy := make([][]*string, w.Rows)
-		for r := range values {
-			values[r] = make([]*float64, w.Cols)
-			policy[r] = make([]*string, w.Cols)
-			for c := range values[r] {
-				if s := snap.State[r*w.Cols+c]; s >= 0 {
-					v, a := snap.V[s], grid.ActionNames[snap.Greedy[s]]
-					values[r][c], policy[r][c] = &v, &a
-				}
+	var snap session.DQNGridSnapshot
+	g.Snapshot(&snap)
+	values := make([][]*float64, w.Rows)
+	policy := make([][]*string, w.Rows)
+	for r := range values {
+		values[r] = make([]*float64, w.Cols)
+		policy[r] = make([]*string, w.Cols)
+		for c := range values[r] {
+			if s := snap.State[r*w.Cols+c]; s >= 0 {
+				v, a := snap.V[s], grid.ActionNames[snap.Greedy[s]]
+				values[r][c], policy[r][c] = &v, &a
 			}
 		}
-		final, _ := json.Marshal(struct {
-			Steps     int          `json:"steps"`
-			Updates   int          `json:"updates"`
-			Optimal   float64      `json:"optimal"`
-			ValueRMSE float64      `json:"value_rmse"`
-			Gap       float64      `json:"gap"`
-			Values    [][]*float64 `json:"values"` // max_a q̂ by row and column, null for walls and cliffs
-			Policy    [][]*string  `json:"policy"` // greedy action of q̂
-			Diverged  string       `json:"diverged,omitempty"`
-		}{snap.Steps, snap.Updates, snap.OptimalShare, snap.ValueRMSE, roundGap(snap.Gap), values, policy, g.Diverged()})
-		fmt.Fprintf(out, "],\"final\":%s}\n", final)
 	}
-	if err := out.Flush(); err != nil {
-		return err
-	}
-	if d := g.Diverged(); d != "" {
-		return errors.New(d)
-	}
-	return nil
+	return out.Close(struct {
+		Steps     int          `json:"steps"`
+		Updates   int          `json:"updates"`
+		Optimal   float64      `json:"optimal"`
+		ValueRMSE float64      `json:"value_rmse"`
+		Gap       float64      `json:"gap"`
+		Values    [][]*float64 `json:"values"` // max_a q̂ by row and column, null for walls and cliffs
+		Policy    [][]*string  `json:"policy"` // greedy action of q̂
+	}{snap.Steps, snap.Updates, snap.OptimalShare, snap.ValueRMSE, roundGap(snap.Gap), values, policy})
 }
 
 // dqnBench is the JSON line bench dqn prints.

@@ -41,6 +41,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"bellman/sim/strictjson"
 )
 
 // command is one subcommand: it parses its own flags from args.
@@ -61,9 +63,14 @@ var commands = map[string]command{
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
+// progress is where a long command reports how it is getting on: run's
+// stderr.
+var progress io.Writer = io.Discard
+
 // run executes one command line and returns the exit code. Every error is
 // one line on stderr.
 func run(args []string, stdout, stderr io.Writer) int {
+	progress = stderr
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stdout)
 		if len(args) == 0 {
@@ -73,7 +80,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "bellman: unknown command %q (commands: %s)\n", args[0], strings.Join(commandNames(), ", "))
+		fmt.Fprintf(stderr, "bellman: unknown command %s (commands: %s)\n", strictjson.Short(args[0]), strings.Join(commandNames(), ", "))
 		return 2
 	}
 	run := cmd.run
@@ -126,10 +133,10 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 			fs.PrintDefaults()
 			return err
 		}
-		return fmt.Errorf("%v (see bellman %s -h)", err, fs.Name())
+		return fmt.Errorf("%s (see bellman %s -h)", strictjson.Message(err), fs.Name())
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q (see bellman %s -h)", fs.Arg(0), fs.Name())
+		return fmt.Errorf("unexpected argument %s (see bellman %s -h)", strictjson.Short(fs.Arg(0)), fs.Name())
 	}
 	return nil
 }

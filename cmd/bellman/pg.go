@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"runtime"
-	"strconv"
 	"strings"
 
 	"bellman/sim/agent"
@@ -16,6 +14,7 @@ import (
 	"bellman/sim/param"
 	"bellman/sim/pg"
 	"bellman/sim/session"
+	"bellman/sim/strictjson"
 )
 
 // isPGAgent reports whether train's --agent is a policy-gradient method.
@@ -24,28 +23,14 @@ func isPGAgent(args []string) bool {
 	return err == nil
 }
 
-// pgRow is one row of train's output for a policy-gradient method.
-type pgRow struct {
-	Episode int     `json:"episode"`
-	Steps   int     `json:"steps"`
-	Return  float64 `json:"return"`
-	Length  int     `json:"length"`
-	Optimal float64 `json:"optimal"` // share of non-terminal states whose greedy action argmax h is optimal
-	Gap     float64 `json:"gap"`     // max_s |v_π(s) − v*(s)| of the greedy policy, to 1e-6
-	Error   float64 `json:"error"`   // mean |critic error| per step
-	J       float64 `json:"J"`       // J(θ) at the episode's start
-	Cosine  float64 `json:"cosine"`  // cos(ĝ, ∇J)
-	SqError float64 `json:"sq_error"`
-	Entropy float64 `json:"entropy"` // mean entropy of π over the non-terminal states, at the end
-}
-
-const pgColumns = "episode,steps,return,length,optimal,gap,error,J,cosine,sq_error,entropy"
-
-func (r pgRow) csv() string {
-	f := param.Format
-	return strings.Join([]string{strconv.Itoa(r.Episode), strconv.Itoa(r.Steps), f(r.Return), strconv.Itoa(r.Length),
-		f(r.Optimal), f(r.Gap), f(r.Error), f(r.J), f(r.Cosine), f(r.SqError), f(r.Entropy)}, ",")
-}
+// pgColumns are the columns of train with a policy-gradient method: an
+// episode as it ended; optimal is the share of non-terminal states whose
+// greedy action argmax h is optimal, gap max_s |v_π(s) − v*(s)| of the
+// greedy policy (to 1e-6), error the mean |critic error| per step, J J(θ)
+// at the episode's start, cosine cos(ĝ, ∇J), entropy the mean entropy of π
+// over the non-terminal states at the end.
+var pgColumns = []column{{"episode", true}, {"steps", true}, {"return", false}, {"length", true},
+	{"optimal", false}, {"gap", false}, {"error", false}, {"J", false}, {"cosine", false}, {"sq_error", false}, {"entropy", false}}
 
 // newPG builds a policy-gradient session from the flags of train and
 // bench pg, each --set parsed through the session's schema.
@@ -53,6 +38,11 @@ func newPG(world, method string, seed uint64, sets []string) (*session.PG, error
 	w, err := loadWorld(world)
 	if err != nil {
 		return nil, err
+	}
+	if m, err := pg.ParseMethod(method); err == nil {
+		if err := rewardOverflow(w, pg.Default(m).Gamma, sets); err != nil {
+			return nil, err
+		}
 	}
 	p, err := session.NewPG(w, method, seed)
 	if err != nil {
@@ -148,27 +138,27 @@ func runTrainPG(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := p.Model.CheckOverflow(p.Value(pg.KeyGamma), 2); err != nil {
+		return err
+	}
 
-	out := bufio.NewWriter(stdout)
-	if *asJSON {
-		settings, _ := json.Marshal(p.Values())
-		head, _ := json.Marshal(struct {
-			World string `json:"world"`
-			Agent string `json:"agent"`
-			Seed  uint64 `json:"seed"`
-			Steps int    `json:"steps"`
-		}{p.World.Name, p.Method.String(), uint64(p.Value(session.KeySeed)), *steps})
-		fmt.Fprintf(out, "%s,\"settings\":%s,\"episodes\":[", head[:len(head)-1], settings)
-	} else {
-		fmt.Fprintln(out, pgColumns)
+	head := struct {
+		World    string       `json:"world"`
+		Agent    string       `json:"agent"`
+		Seed     uint64       `json:"seed"`
+		Steps    int          `json:"steps"`
+		Settings param.Values `json:"settings"`
+	}{p.World.Name, p.Method.String(), uint64(p.Value(session.KeySeed)), *steps, p.Values()}
+	out, err := newRows(stdout, *asJSON, "episodes", pgColumns, head)
+	if err != nil {
+		return err
 	}
 	var snap session.PGSnapshot
-	n, optimalFrom := 0, -1
+	optimalFrom := -1
 	for p.Steps() < *steps {
 		if !p.Step() {
 			if d := p.Diverged(); d != "" {
-				out.Flush()
-				return fmt.Errorf("diverged: %s", d)
+				return out.Fail(fmt.Errorf("diverged: %s", d))
 			}
 			continue
 		}
@@ -179,7 +169,6 @@ func runTrainPG(args []string, stdout io.Writer) error {
 		if k := len(snap.MeanEntropy.Y); k > 0 {
 			ent = snap.MeanEntropy.Y[k-1]
 		}
-		row := pgRow{e.Episode, e.Steps, e.Return, e.Length, share, roundGap(gap), e.Error, e.J, e.Cosine, e.SqError, ent}
 		if share == 1 {
 			if optimalFrom < 0 {
 				optimalFrom = e.Steps
@@ -187,40 +176,30 @@ func runTrainPG(args []string, stdout io.Writer) error {
 		} else {
 			optimalFrom = -1
 		}
-		if *asJSON {
-			b, _ := json.Marshal(row)
-			if n > 0 {
-				out.WriteByte(',')
-			}
-			out.Write(b)
-		} else {
-			fmt.Fprintln(out, row.csv())
-		}
-		n++
-	}
-	if *asJSON {
-		share, gap := p.Optimal()
-		J, err := p.Trainer().Objective()
+		err := out.Write(float64(e.Episode), float64(e.Steps), e.Return, float64(e.Length), share, roundGap(gap), e.Error, e.J, e.Cosine, e.SqError, ent)
 		if err != nil {
-			J = 0
+			return out.Fail(rowDivergence(err, e.Steps, e.Episode))
 		}
-		p.Snapshot(&snap)
-		final, _ := json.Marshal(struct {
-			Steps    int     `json:"steps"`
-			Episodes int     `json:"episodes"` // finished
-			Optimal  float64 `json:"optimal"`
-			Gap      float64 `json:"gap"`
-			J        float64 `json:"J"`      // of the final policy
-			JStar    float64 `json:"J_star"` // of the optimal policy
-			// OptimalFrom is the step of the episode end from which the
-			// greedy policy was optimal at every episode end, −1 if it is
-			// not at the last one.
-			OptimalFrom int     `json:"optimal_from"`
-			Variance    float64 `json:"variance"` // mean ‖ĝ − ∇J‖² of the last episodes
-		}{p.Steps(), n, share, roundGap(gap), J, snap.JStar, optimalFrom, snap.Variance})
-		fmt.Fprintf(out, "],\"final\":%s}\n", final)
 	}
-	if err := out.Flush(); err != nil {
+	share, gap := p.Optimal()
+	J, err := p.Trainer().Objective()
+	if err != nil {
+		J = 0
+	}
+	p.Snapshot(&snap)
+	if err := out.Close(struct {
+		Steps    int     `json:"steps"`
+		Episodes int     `json:"episodes"` // finished
+		Optimal  float64 `json:"optimal"`
+		Gap      float64 `json:"gap"`
+		J        float64 `json:"J"`      // of the final policy
+		JStar    float64 `json:"J_star"` // of the optimal policy
+		// OptimalFrom is the step of the episode end from which the
+		// greedy policy was optimal at every episode end, −1 if it is
+		// not at the last one.
+		OptimalFrom int     `json:"optimal_from"`
+		Variance    float64 `json:"variance"` // mean ‖ĝ − ∇J‖² of the last episodes
+	}{p.Steps(), out.Rows(), share, roundGap(gap), J, snap.JStar, optimalFrom, snap.Variance}); err != nil {
 		return err
 	}
 	if *save != "" {
@@ -292,7 +271,7 @@ func runGradient(args []string, stdout io.Writer) error {
 	if *policyFile != "" {
 		data, err := os.ReadFile(*policyFile)
 		if err != nil {
-			return fmt.Errorf("cannot read policy file %q", *policyFile)
+			return fmt.Errorf("cannot read policy file %s", strictjson.Short(*policyFile))
 		}
 		if pi, err = grid.ParsePolicy(data, m); err != nil {
 			return fmt.Errorf("%s: %v", *policyFile, err)
@@ -313,7 +292,7 @@ func runGradient(args []string, stdout io.Writer) error {
 		st = m.Start
 	case "uniform":
 	default:
-		return fmt.Errorf("--start %q: give start-cell or uniform", *start)
+		return fmt.Errorf("--start %s: give start-cell or uniform", strictjson.Short(*start))
 	}
 	d0, err := pg.StartDistribution(m.Model, st)
 	if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -159,38 +158,32 @@ func runTrainPPO(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	out := bufio.NewWriter(stdout)
-	if *asJSON {
-		head, _ := json.Marshal(struct {
-			Env      string       `json:"env"`
-			Agent    string       `json:"agent"`
-			Seed     uint64       `json:"seed"`
-			Steps    int          `json:"steps"`
-			Settings param.Values `json:"settings"`
-		}{run.env, run.algo.String(), run.seed, *steps, run.values})
-		fmt.Fprintf(out, "%s,\"episodes\":[", head[:len(head)-1])
-	} else {
-		fmt.Fprintln(out, "episode,steps,return,length")
+	head := struct {
+		Env      string       `json:"env"`
+		Agent    string       `json:"agent"`
+		Seed     uint64       `json:"seed"`
+		Steps    int          `json:"steps"`
+		Settings param.Values `json:"settings"`
+	}{run.env, run.algo.String(), run.seed, *steps, run.values}
+	out, err := newRows(stdout, *asJSON, "episodes", controlColumns, head)
+	if err != nil {
+		return err
 	}
 	tr := run.tr
-	var returns []float64
-	var updates []ppoUpdate
-	for tr.Steps() < *steps && tr.Diverged() == "" {
+	var recent recentReturns
+	updates := []ppoUpdate{}
+	for tr.Steps() < *steps {
 		res := tr.Step()
 		for _, e := range tr.Finished() {
-			row := controlEpisode{e.Index, e.Steps, e.Return, e.Length}
-			if *asJSON {
-				b, _ := json.Marshal(row)
-				if len(returns) > 0 {
-					out.WriteByte(',')
-				}
-				out.Write(b)
-			} else {
-				fmt.Fprintf(out, "%d,%d,%s,%d\n", row.Episode, row.Steps, param.Format(row.Return), row.Length)
+			if err := out.Write(float64(e.Index), float64(e.Steps), e.Return, float64(e.Length)); err != nil {
+				return out.Fail(rowDivergence(err, e.Steps, e.Index))
 			}
-			returns = append(returns, e.Return)
+			recent.add(e.Return)
 		}
-		if res.Updated && *asJSON && tr.Diverged() == "" {
+		if d := tr.Diverged(); d != "" {
+			return out.Fail(fmt.Errorf("diverged by step %d: %s", tr.Steps(), d))
+		}
+		if res.Updated && *asJSON {
 			s := res.Stats
 			u := ppoUpdate{tr.Steps(), s.PolicyLoss, s.ValueLoss, s.Entropy, s.ApproxKL, s.ClipFrac, nil, s.LR}
 			if ev := s.ExplainedVariance; !math.IsNaN(ev) && !math.IsInf(ev, 0) {
@@ -199,37 +192,17 @@ func runTrainPPO(args []string, stdout io.Writer) error {
 			updates = append(updates, u)
 		}
 	}
-	if *asJSON {
-		b, _ := json.Marshal(updates)
-		if updates == nil {
-			b = []byte("[]")
-		}
-		final := struct {
-			Steps      int      `json:"steps"`
-			Episodes   int      `json:"episodes"`   // finished
-			Updates    int      `json:"updates"`    // gradient steps
-			Iterations int      `json:"iterations"` // rollouts learnt from
-			Last10     *float64 `json:"mean_last10,omitempty"`
-			Diverged   string   `json:"diverged,omitempty"`
-		}{tr.Steps(), len(returns), tr.Agent().Updates(), tr.Agent().Iterations(), nil, tr.Diverged()}
-		if n := len(returns); n >= 10 {
-			m := 0.0
-			for _, r := range returns[n-10:] {
-				m += r
-			}
-			m /= 10
-			final.Last10 = &m
-		}
-		f, _ := json.Marshal(final)
-		fmt.Fprintf(out, "],\"updates\":%s,\"final\":%s}\n", b, f)
+	type final struct {
+		Steps      int      `json:"steps"`
+		Episodes   int      `json:"episodes"`   // finished
+		Updates    int      `json:"updates"`    // gradient steps
+		Iterations int      `json:"iterations"` // rollouts learnt from
+		Last10     *float64 `json:"mean_last10,omitempty"`
 	}
-	if err := out.Flush(); err != nil {
-		return err
-	}
-	if d := tr.Diverged(); d != "" {
-		return fmt.Errorf("diverged by step %d: %s", tr.Steps(), d)
-	}
-	return nil
+	return out.CloseWith(struct {
+		Updates []ppoUpdate `json:"updates"`
+		Final   final       `json:"final"`
+	}{updates, final{tr.Steps(), out.Rows(), tr.Agent().Updates(), tr.Agent().Iterations(), recent.mean10()}})
 }
 
 // ppoBench is the JSON line bench ppo prints.

@@ -15,6 +15,7 @@ import (
 	"bellman/sim/grid"
 	"bellman/sim/param"
 	"bellman/sim/prefs"
+	"bellman/sim/strictjson"
 )
 
 // runPrefs is bellman prefs generate|fit.
@@ -120,9 +121,14 @@ func runPrefsGenerate(args []string, stdout io.Writer) error {
 	ref := prefs.Uniform(m.S, m.A)
 	var embed []float64
 	if *reference != "" {
-		data, err := os.ReadFile(*reference)
+		f, err := os.Open(*reference)
 		if err != nil {
-			return fmt.Errorf("cannot read --reference %q", *reference)
+			return fmt.Errorf("cannot read --reference %s", strictjson.Short(*reference))
+		}
+		data, err := strictjson.ReadAll(f, grid.MaxPolicyFileBytes)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("--reference %s: %v", *reference, err)
 		}
 		if ref, err = grid.ParsePolicy(data, m); err != nil {
 			return fmt.Errorf("%s: %v", *reference, err)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,13 +11,21 @@ import (
 	"strings"
 
 	"bellman/sim/control"
+	"bellman/sim/param"
+	"bellman/sim/strictjson"
 )
 
 // rolloutStdin is where "--actions -" reads from (tests replace it).
 var rolloutStdin io.Reader = os.Stdin
 
-// maxRolloutInput bounds the size of an actions file.
-const maxRolloutInput = 64 << 20
+// Limits of rollout's input. The actions are read one at a time, so memory
+// does not grow with the input; the steps taken stop at the episode's end
+// (at most the time limit, 999 steps), so neither does the output.
+const maxRolloutActions = 1_000_000 // actions in the array
+
+// maxRolloutInput bounds the bytes of the actions (a variable so that a
+// test can check the cap on a small input).
+var maxRolloutInput = 64 << 20
 
 // rolloutResult is the JSON rollout prints: entry i of each list is the
 // outcome of action i.
@@ -30,7 +37,19 @@ type rolloutResult struct {
 	Truncated  []bool      `json:"truncated"` // the time limit was reached (Gymnasium's TimeLimit)
 }
 
-// stateHelp names the internal state of each environment.
+// stateNames names the internal state of each environment, value by value.
+var stateNames = map[string][]string{
+	"pendulum":          {"θ", "θ̇"},
+	"mountaincar":       {"position", "velocity"},
+	"cartpole":          {"x", "ẋ", "θ", "θ̇"},
+	"cartpole-discrete": {"x", "ẋ", "θ", "θ̇"},
+	"pointmass":         {"x", "y", "vx", "vy"},
+	// The discrete tasks.
+	"mountaincar-discrete": {"position", "velocity"},
+	"acrobot":              {"θ₁", "θ₂", "θ̇₁", "θ̇₂"},
+}
+
+// stateHelp describes the internal state of each environment.
 var stateHelp = map[string]string{
 	"pendulum":             "θ,θ̇ (θ = 0 upright)",
 	"mountaincar":          "position,velocity",
@@ -71,38 +90,79 @@ func runRollout(args []string, stdout io.Writer) error {
 	if *actionsFile == "" {
 		return errors.New("--actions is required: a JSON file of actions, or - for stdin")
 	}
-	actions, err := readActions(*actionsFile, env)
-	if err != nil {
-		return err
-	}
 	tl := control.NewTimeLimit(env, 0)
 	if err := tl.SetState(state); err != nil {
 		return fmt.Errorf("--state: %v", err)
 	}
 	res := rolloutResult{States: [][]float64{}, Obs: [][]float64{}, Rewards: []float64{}, Terminated: []bool{}, Truncated: []bool{}}
-	for _, a := range actions {
+	done := false
+	var applied [][]float64 // at most the time limit's steps, for --tfrecord
+	err = readActions(*actionsFile, env, func(i int, a []float64) error {
+		if done {
+			return nil // past the episode's end: checked, not applied
+		}
+		applied = append(applied, append([]float64(nil), a...))
 		obs := make([]float64, env.ObsDim())
 		r, term, trunc := tl.StepTrunc(a, obs)
-		res.States = append(res.States, tl.State(nil))
+		st := tl.State(nil)
+		if err := checkRolloutStep(name, state, i+1, r, st, obs); err != nil {
+			return err
+		}
+		res.States = append(res.States, st)
 		res.Obs = append(res.Obs, obs)
 		res.Rewards = append(res.Rewards, r)
 		res.Terminated = append(res.Terminated, term)
 		res.Truncated = append(res.Truncated, trunc)
-		if term {
-			break
-		}
+		done = term || trunc
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	for i, s := range res.States {
-		for _, v := range s {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("the state became %v at step %d: the actions drove the simulation out of range", v, i+1)
-			}
-		}
-	}
-	if err := writeRollout(*tfFile, name, state, actions, res); err != nil {
+	if err := writeRollout(*tfFile, name, state, applied, res); err != nil {
 		return err
 	}
 	return json.NewEncoder(stdout).Encode(res)
+}
+
+// checkRolloutStep reports a reward, state or observation of step that is
+// not finite. When the start state holds a value whose square overflows
+// (the dynamics and costs square the state), the error names it: "pendulum
+// state θ̇ = 1e+308 overflows: ...".
+func checkRolloutStep(env string, start []float64, step int, reward float64, state, obs []float64) error {
+	names := stateNames[env]
+	what, v := "", 0.0
+	switch {
+	case !finite(reward):
+		what, v = "the reward", reward
+	default:
+		for i, x := range state {
+			if !finite(x) {
+				what, v = "the state's "+names[i], x
+				break
+			}
+		}
+		for i, x := range obs {
+			if what == "" && !finite(x) {
+				what, v = fmt.Sprintf("observation %d", i), x
+			}
+		}
+	}
+	if what == "" {
+		return nil
+	}
+	happened := fmt.Sprintf("%s became %s at step %d", what, param.Format(v), step)
+	for i, x := range start {
+		if math.Abs(x) > math.Sqrt(math.MaxFloat64) {
+			return fmt.Errorf("%s state %s = %s overflows: %s", env, names[i], param.Format(x), happened)
+		}
+	}
+	for i, x := range start {
+		if strings.HasPrefix(what, "observation") && math.Abs(x) > math.MaxFloat32 {
+			return fmt.Errorf("%s state %s = %s overflows the observation, which is float32 as in Gymnasium: %s", env, names[i], param.Format(x), happened)
+		}
+	}
+	return fmt.Errorf("%s: the start state and actions drove the simulation out of range", happened)
 }
 
 // parseNumbers reads comma-separated finite numbers.
@@ -112,7 +172,7 @@ func parseNumbers(text string) ([]float64, error) {
 	for i, p := range parts {
 		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("value %d, %q, is not a finite number", i+1, strings.TrimSpace(p))
+			return nil, fmt.Errorf("value %d, %s, is not a finite number", i+1, strictjson.Short(strings.TrimSpace(p)))
 		}
 		out[i] = v
 	}
@@ -120,65 +180,152 @@ func parseNumbers(text string) ([]float64, error) {
 }
 
 // readActions reads a JSON array of actions for env from a file or, for
-// "-", from stdin. An action is a number or an array of ActDim numbers; a
-// discrete environment's action is an index from 0 to NumActions − 1.
-func readActions(file string, env control.Env) ([][]float64, error) {
+// "-", from stdin, one action at a time, and calls apply with each in
+// order (i from 0). An action is a number or an array of ActDim numbers; a
+// discrete environment's action is an index from 0 to NumActions − 1. The
+// input is at most maxRolloutInput bytes and maxRolloutActions actions.
+func readActions(file string, env control.Env, apply func(i int, a []float64) error) error {
 	var r io.Reader = rolloutStdin
 	src := "stdin"
 	if file != "-" {
 		f, err := os.Open(file)
 		if err != nil {
-			return nil, fmt.Errorf("cannot read actions file %q", file)
+			return fmt.Errorf("cannot read actions file %s", strictjson.Short(file))
 		}
 		defer f.Close()
 		r, src = f, file
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxRolloutInput+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading actions from %s: %v", src, err)
-	}
-	if len(data) > maxRolloutInput {
-		return nil, fmt.Errorf("actions from %s: more than %d bytes", src, maxRolloutInput)
-	}
-	var raw []json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil || raw == nil {
-		if err == nil {
-			err = errors.New("null")
+	errCap := fmt.Errorf("%w of %s", errInputCap, strictjson.Bytes(maxRolloutInput))
+	dec := json.NewDecoder(&cappedReader{r: r, left: maxRolloutInput, cap: errCap})
+	started := false // the array began: an end of input now is early
+	bad := func(err error) error {
+		if errors.Is(err, errInputCap) {
+			return fmt.Errorf("actions from %s: %v", src, err)
 		}
-		return nil, fmt.Errorf("actions from %s: want a JSON array of actions: %v", src, err)
+		if started && errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return fmt.Errorf("actions from %s: want a JSON array of actions: %s", src, strictjson.Message(err))
 	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		if err == nil {
+			err = fmt.Errorf("it begins with %v", tokenText(tok))
+		}
+		return bad(err)
+	}
+	started = true
 	n := env.ActDim()
 	discrete := control.NumActions(env)
 	want := "a number"
 	if n > 1 {
 		want = fmt.Sprintf("an array of %d numbers", n)
 	}
-	actions := make([][]float64, len(raw))
-	for i, m := range raw {
-		m = bytes.TrimSpace(m)
-		var a []float64
-		var x float64
-		if err := json.Unmarshal(m, &x); err == nil && len(m) > 0 && m[0] != 'n' {
-			a = []float64{x}
-		} else if err := json.Unmarshal(m, &a); err != nil || a == nil {
-			return nil, fmt.Errorf("action %d is %s, want %s", i+1, short(m), want)
+	a := make([]float64, 0, n)
+	for i := 0; dec.More(); i++ {
+		if i == maxRolloutActions {
+			return fmt.Errorf("actions from %s: more than %d actions", src, maxRolloutActions)
 		}
-		if len(a) != n {
-			return nil, fmt.Errorf("action %d has %d values, %s takes %s", i+1, len(a), env.Name(), want)
+		tok, err := dec.Token()
+		if err != nil {
+			return bad(err)
+		}
+		a = a[:0]
+		values := 0 // of an array action: more than n are counted, not kept
+		switch t := tok.(type) {
+		case float64:
+			a, values = append(a, t), 1
+		case json.Delim:
+			if t != '[' {
+				return fmt.Errorf("action %d is an object, want %s", i+1, want)
+			}
+			for dec.More() {
+				tok, err := dec.Token()
+				if err != nil {
+					return bad(err)
+				}
+				x, ok := tok.(float64)
+				if !ok {
+					return fmt.Errorf("action %d holds %s, want %s", i+1, tokenText(tok), want)
+				}
+				if values++; values <= n {
+					a = append(a, x)
+				}
+			}
+			if _, err := dec.Token(); err != nil { // the action's ]
+				return bad(err)
+			}
+		default:
+			return fmt.Errorf("action %d is %s, want %s", i+1, tokenText(tok), want)
+		}
+		if values != n {
+			return fmt.Errorf("action %d has %d values, %s takes %s", i+1, values, env.Name(), want)
 		}
 		if discrete > 0 && (a[0] != math.Trunc(a[0]) || a[0] < 0 || int(a[0]) >= discrete) {
-			return nil, fmt.Errorf("action %d is %v: %s takes an index from 0 to %d", i+1, a[0], env.Name(), discrete-1)
+			return fmt.Errorf("action %d is %v: %s takes an index from 0 to %d", i+1, a[0], env.Name(), discrete-1)
 		}
-		actions[i] = a
+		if err := apply(i, a); err != nil {
+			return err
+		}
 	}
-	return actions, nil
+	if _, err := dec.Token(); err != nil { // the closing ]
+		return bad(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		if !errors.Is(err, errInputCap) {
+			err = errors.New("data after the array")
+		}
+		return bad(err)
+	}
+	return nil
 }
 
-// short returns a JSON value for an error message, cut to 40 bytes.
-func short(m []byte) string {
-	s := string(m)
-	if len(s) > 40 {
-		s = s[:40] + "…"
+// errInputCap is a cappedReader's error past its limit.
+var errInputCap = errors.New("more than the limit")
+
+// cappedReader reads r until left bytes are read, then fails with
+// errInputCap, from then on, if r has more.
+type cappedReader struct {
+	r    io.Reader
+	left int
+	cap  error // the error past the limit, wrapping errInputCap
+	err  error // cap or io.EOF once known
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
 	}
-	return s
+	if c.left <= 0 {
+		var one [1]byte
+		c.err = io.EOF
+		if n, _ := io.ReadFull(c.r, one[:]); n > 0 {
+			c.err = c.cap
+		}
+		return 0, c.err
+	}
+	if len(p) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= n
+	return n, err
+}
+
+// tokenText writes a JSON token for a message.
+func tokenText(tok json.Token) string {
+	switch t := tok.(type) {
+	case nil:
+		return "null"
+	case string:
+		return strictjson.Short(t)
+	case json.Delim:
+		if t == '[' {
+			return "an array"
+		}
+		if t == '{' {
+			return "an object"
+		}
+		return string(t)
+	}
+	return fmt.Sprint(tok)
 }

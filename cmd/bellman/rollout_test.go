@@ -70,20 +70,64 @@ func TestRolloutStopsAtTermination(t *testing.T) {
 	}
 }
 
-// Gymnasium's TimeLimit truncates Pendulum at step 200 and, stepped on,
-// goes on reporting truncation; the pendulum never terminates.
+// Gymnasium's TimeLimit truncates Pendulum at step 200: the rollout stops
+// there, as at termination (issue 11: it stepped on, truncated at every
+// step); the actions after it are checked but not applied.
 func TestRolloutTruncation(t *testing.T) {
-	actions := "[" + strings.Repeat("0,", 201) + "0]"
+	actions := "[" + strings.Repeat("0,", 249) + "0]"
 	r, stderr, code := rollout(t, actions, "--env", "pendulum", "--state", "0,0")
 	if code != 0 {
 		t.Fatal(stderr)
 	}
-	if len(r.Truncated) != 202 || r.Truncated[198] || !r.Truncated[199] || !r.Truncated[201] || r.Terminated[201] {
-		t.Errorf("%d steps, truncated at 199: %v, 200: %v", len(r.Truncated), r.Truncated[198], r.Truncated[199])
+	if len(r.Truncated) != 200 || r.Truncated[198] || !r.Truncated[199] || r.Terminated[199] {
+		t.Errorf("%d steps, want 200, the last truncated", len(r.Truncated))
 	}
 	// Upright at rest with no torque stays there and costs nothing.
-	if r.States[201][0] != 0 || r.Rewards[0] != 0 {
-		t.Errorf("upright pendulum moved: %v, reward %v", r.States[201], r.Rewards[0])
+	if r.States[199][0] != 0 || r.Rewards[0] != 0 {
+		t.Errorf("upright pendulum moved: %v, reward %v", r.States[199], r.Rewards[0])
+	}
+	_, stderr, code = rollout(t, "["+strings.Repeat("0,", 250)+`"a"]`, "--env", "pendulum", "--state", "0,0")
+	if code != 1 || !strings.Contains(stderr, `action 251 is "a"`) {
+		t.Errorf("a bad action after the end: exit %d, %q", code, stderr)
+	}
+}
+
+// Issue 11, failure 6: a state too large to step said "json: unsupported
+// value: +Inf". Now the error names the state value and what overflowed.
+func TestRolloutOverflow(t *testing.T) {
+	for _, c := range []struct{ env, state, want string }{
+		// Pendulum's cost 0.1·θ̇² overflows: the reward is −Inf.
+		{"pendulum", "0,1e308", "pendulum state θ̇ = 1e+308 overflows: the reward became -Inf at step 1"},
+		// x + τ·ẋ = 2e306 is finite, but not as the float32 observation.
+		{"cartpole", "0,1e308,0,0", "cartpole state ẋ = 1e+308 overflows: observation 0 became +Inf at step 1"},
+		{"cartpole", "1e39,0,0,0", "cartpole state x = 1e+39 overflows the observation, which is float32"},
+	} {
+		_, stderr, code := rollout(t, "[0]", "--env", c.env, "--state", c.state)
+		if code != 1 || !strings.Contains(stderr, c.want) || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%s %s: exit %d, %q, want %q", c.env, c.state, code, stderr, c.want)
+		}
+	}
+}
+
+// Issue 11, failure 4: 5 M actions took 3 GB. Actions are read one at a
+// time, at most 1,000,000 of them and 64 MiB (1 KiB here, to be quick).
+func TestRolloutInputLimits(t *testing.T) {
+	_, stderr, code := rollout(t, "["+strings.Repeat("0,", maxRolloutActions)+"0]", "--env", "pendulum", "--state", "0,0")
+	if code != 1 || !strings.Contains(stderr, "more than 1000000 actions") {
+		t.Errorf("1,000,001 actions: exit %d, %q", code, stderr)
+	}
+	defer func(n int) { maxRolloutInput = n }(maxRolloutInput)
+	maxRolloutInput = 1 << 10
+	for _, over := range []string{`["` + strings.Repeat("a", 1<<10), "[" + strings.Repeat(" ", 1<<10), "[1]" + strings.Repeat(" ", 1<<10-2)} {
+		_, stderr, code = rollout(t, over, "--env", "pendulum", "--state", "0,0")
+		if code != 1 || !strings.Contains(stderr, "more than the limit of 1 KiB (1024 bytes)") {
+			t.Errorf("%.10s… of %d bytes: exit %d, %q", over, len(over), code, stderr)
+		}
+	}
+	// Exactly at the limit is fine.
+	r, stderr, code := rollout(t, "[1]"+strings.Repeat(" ", 1<<10-3), "--env", "pendulum", "--state", "0,0")
+	if code != 0 || len(r.Rewards) != 1 {
+		t.Errorf("1 KiB exactly: exit %d, %q", code, stderr)
 	}
 }
 
@@ -138,6 +182,10 @@ func TestRolloutErrors(t *testing.T) {
 		{"[1]", []string{"--env", "pointmass", "--state", "0.5,0.5,0,0"}, "action 1 has 1 values"},
 		{"[0, 2]", []string{"--env", "cartpole-discrete", "--state", "0,0,0,0"}, "action 2 is 2"},
 		{"[0.5]", []string{"--env", "cartpole-discrete", "--state", "0,0,0,0"}, "index from 0 to 1"},
+		{"[[1, null]]", []string{"--env", "pointmass", "--state", "0.5,0.5,0,0"}, "action 1 holds null"},
+		{"[{}]", []string{"--env", "pendulum", "--state", "0,0"}, "action 1 is an object"},
+		{"[1] [2]", []string{"--env", "pendulum", "--state", "0,0"}, "data after the array"},
+		{"[1 2]", []string{"--env", "pendulum", "--state", "0,0"}, "bad JSON at byte 3"},
 	} {
 		_, stderr, code := rollout(t, c.actions, c.args...)
 		if code != 1 || !strings.Contains(stderr, c.want) || strings.Count(stderr, "\n") != 1 {

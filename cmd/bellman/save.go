@@ -289,12 +289,28 @@ func withSeed(vals param.Values, seed uint64) param.Values {
 }
 
 // step takes one step of the run, through its session if it has one, and
-// reports whether it ended an episode.
-func (r *controlRun) step() bool {
+// returns what the trainer's step did: through a session only whether it
+// ended an episode, and the session's Diverged names a loss or Q that went
+// NaN or infinite.
+func (r *controlRun) step() ddpg.StepResult {
 	if r.sess == nil {
-		return r.tr.Step().EpisodeDone
+		return r.tr.Step()
 	}
 	n := r.tr.Episodes()
 	r.sess.Step()
-	return r.tr.Episodes() > n
+	return ddpg.StepResult{EpisodeDone: r.tr.Episodes() > n}
+}
+
+// diverged returns the first number of the run's last step that is NaN or
+// infinite (res is what step returned), or nil.
+func (r *controlRun) diverged(res ddpg.StepResult) error {
+	if r.sess != nil {
+		if d := r.sess.Diverged(); d != "" {
+			return fmt.Errorf("diverged at step %d: %s", r.tr.Steps(), d)
+		}
+	}
+	if d := controlDivergence(r.tr, res); d != nil {
+		return d
+	}
+	return nil
 }

@@ -4,11 +4,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"strconv"
+	"time"
 
 	"bellman/sim/dp"
 	"bellman/sim/dp/exact"
 	"bellman/sim/grid"
+	"bellman/sim/param"
+	"bellman/sim/strictjson"
 )
 
 // maxSweeps bounds a solve that does not converge.
@@ -50,9 +55,14 @@ func runSolve(args []string, stdout io.Writer) error {
 	}
 	var policy []float64
 	if *policyFile != "" {
-		data, err := os.ReadFile(*policyFile)
+		f, err := os.Open(*policyFile)
 		if err != nil {
-			return fmt.Errorf("cannot read policy file %q", *policyFile)
+			return fmt.Errorf("cannot read policy file %s", strictjson.Short(*policyFile))
+		}
+		data, err := strictjson.ReadAll(f, grid.MaxPolicyFileBytes)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("policy file %s: %v", *policyFile, err)
 		}
 		if policy, err = grid.ParsePolicy(data, m); err != nil {
 			return fmt.Errorf("%s: %v", *policyFile, err)
@@ -63,6 +73,11 @@ func runSolve(args []string, stdout io.Writer) error {
 
 	cfg := dp.Config{Gamma: *gamma, Tol: *tol, J: *j}
 	out := solution{World: w.Name, Method: *method, Gamma: *gamma}
+	if *gamma >= 0 && *gamma < 1 { // else the method's own check says so
+		if err := m.CheckOverflow(*gamma, 1); err != nil {
+			return err
+		}
+	}
 	var v []float64
 	if *method == "closed" {
 		if v, err = exact.Evaluate(nil, m.Model, policy, *gamma); err != nil {
@@ -77,7 +92,7 @@ func runSolve(args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if !s.Run(maxSweeps) {
+		if !runSolver(s, maxSweeps) {
 			return fmt.Errorf("%s did not converge in %d sweeps (max |Δv| %g)", *method, s.Sweeps, s.Delta)
 		}
 		v = s.V
@@ -87,9 +102,52 @@ func runSolve(args []string, stdout io.Writer) error {
 		}
 		out.Policy = policyNames(m, s.Greedy(make([]int, m.S)))
 	}
+	for st, x := range v {
+		if !finite(x) {
+			r, c := m.RowCol(st)
+			return fmt.Errorf("v(s) of cell (%d,%d) became %s", r, c, param.Format(x))
+		}
+	}
 	out.Values = cellValues(m, v)
 	enc := json.NewEncoder(stdout)
 	return enc.Encode(out)
+}
+
+// progressEvery is how often a long solve reports its progress on stderr.
+var progressEvery = 2 * time.Second
+
+// runSolver sweeps until s converges or has run maxSweeps sweeps in all,
+// and reports whether it converged. Every progressEvery it writes a line
+// to progress: the sweep, max |Δv| and, for the methods whose max |Δv|
+// shrinks by a steady factor (vi, eval), how many more sweeps that factor
+// needs to reach the tolerance.
+func runSolver(s *dp.Solver, maxSweeps int) bool {
+	start := time.Now()
+	next := start.Add(progressEvery)
+	lastSweeps, lastDelta := 0, 0.0
+	for !s.Done && s.Sweeps < maxSweeps {
+		s.Step()
+		if now := time.Now(); !now.Before(next) {
+			next = now.Add(progressEvery)
+			line := fmt.Sprintf("solve: %s sweep %d of at most %d, max |Δv| %.3g after %.0f s", s.Method, s.Sweeps, maxSweeps, s.Delta, now.Sub(start).Seconds())
+			if k := s.Sweeps - lastSweeps; lastSweeps > 0 && k > 0 && (s.Method == dp.ValueIteration || s.Method == dp.Evaluate) {
+				rate := math.Pow(s.Delta/lastDelta, 1/float64(k)) // per sweep
+				if more := math.Log(s.Tol/s.Delta) / math.Log(rate); rate > 0 && rate < 1 && finite(more) {
+					n := fmt.Sprintf("%.3g", more)
+					if more < 1e7 {
+						n = strconv.Itoa(int(math.Ceil(more)))
+					}
+					line += fmt.Sprintf("; falling ×%.8g a sweep, about %s more to reach %g", rate, n, s.Tol)
+					if float64(s.Sweeps)+more > float64(maxSweeps) {
+						line += " (more than allowed: lower γ or raise --tol)"
+					}
+				}
+			}
+			fmt.Fprintln(progress, line)
+			lastSweeps, lastDelta = s.Sweeps, s.Delta
+		}
+	}
+	return s.Done
 }
 
 func cellValues(m *grid.Model, v []float64) [][]*float64 {

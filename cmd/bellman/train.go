@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
-	"strconv"
+	"slices"
 	"strings"
 
 	"bellman/sim/agent"
@@ -14,25 +12,14 @@ import (
 	"bellman/sim/session"
 )
 
-// episodeRow is one row of train's output: an episode as it ended.
-type episodeRow struct {
-	Episode int     `json:"episode"`
-	Steps   int     `json:"steps"`   // steps of the run when it ended
-	Return  float64 `json:"return"`  // sum of its rewards
-	Length  int     `json:"length"`  // its steps
-	Optimal float64 `json:"optimal"` // share of reachable non-terminal states whose greedy action is optimal
-	Gap     float64 `json:"gap"`     // max_s |v_π(s) − v*(s)| of the greedy policy π, to 1e-6
-	Error   float64 `json:"error"`   // mean |TD error| (MC: |G − q|) per step
-	Epsilon float64 `json:"epsilon"` // exploration rate of the episode
-}
-
-const trainColumns = "episode,steps,return,length,optimal,gap,error,epsilon"
-
-func (r episodeRow) csv() string {
-	f := param.Format
-	return strings.Join([]string{strconv.Itoa(r.Episode), strconv.Itoa(r.Steps), f(r.Return), strconv.Itoa(r.Length),
-		f(r.Optimal), f(r.Gap), f(r.Error), f(r.Epsilon)}, ",")
-}
+// trainColumns are the columns of train's rows: an episode as it ended.
+// steps is the run's step count when it ended, return the sum of its
+// rewards, length its steps, optimal the share of reachable non-terminal
+// states whose greedy action is optimal, gap max_s |v_π(s) − v*(s)| of the
+// greedy policy π (to 1e-6), error the mean |TD error| per step (MC:
+// |G − q|), epsilon the exploration rate.
+var trainColumns = []column{{"episode", true}, {"steps", true}, {"return", false}, {"length", true},
+	{"optimal", false}, {"gap", false}, {"error", false}, {"epsilon", false}}
 
 // roundGap rounds a gap to 1e-6, above the error of the iterative policy
 // evaluation it comes from (below 1e-8 for γ ≤ 0.99).
@@ -55,11 +42,21 @@ func newLearn(worldName, agentName string, seed uint64, sets []string) (*session
 	if agentName == "" {
 		return nil, fmt.Errorf("--agent is required (%s)", strings.Join(agent.Names(), ", "))
 	}
+	if slices.Contains(agent.Names(), agentName) {
+		if err := rewardOverflow(w, agent.DefaultConfig(agentName).Gamma, sets); err != nil {
+			return nil, err
+		}
+	}
 	l, err := session.NewLearn(w, agentName, seed)
 	if err != nil {
 		return nil, err
 	}
 	sc := l.Schema()
+	if s, ok := sc.Find(session.KeySeed); ok && float64(seed) > s.Max {
+		// The session's values are float64 and its seed is capped, as on
+		// the page: refuse rather than clamp to another run.
+		return nil, fmt.Errorf("--seed %d is above %.0f, the largest seed of a learning session (as on the page)", seed, s.Max)
+	}
 	vals := param.Values{}
 	for _, s := range sets {
 		if err := sc.Set(vals, s); err != nil {
@@ -121,66 +118,70 @@ func runTrain(args []string, stdout io.Writer) error {
 		return err
 	}
 	l.GapEvery = 0 // evaluated at every episode end below
+	if err := l.Model.CheckOverflow(l.Values()[agent.KeyGamma], 2); err != nil {
+		return err
+	}
 	// With --load, --steps counts the steps to take on top.
 	*steps += l.Steps()
 	traj, err := openTrajectory(*tf)
 	if err != nil {
 		return err
 	}
-
-	out := bufio.NewWriter(stdout)
-	if *asJSON {
-		settings, _ := json.Marshal(l.Values())
-		head, _ := json.Marshal(struct {
-			World string `json:"world"`
-			Agent string `json:"agent"`
-			Seed  uint64 `json:"seed"`
-			Steps int    `json:"steps"`
-		}{l.World.Name, l.Agent, uint64(l.Values()[session.KeySeed]), *steps})
-		fmt.Fprintf(out, "%s,\"settings\":%s,\"episodes\":[", head[:len(head)-1], settings)
-	} else {
-		fmt.Fprintln(out, trainColumns)
+	head := struct {
+		World    string       `json:"world"`
+		Agent    string       `json:"agent"`
+		Seed     uint64       `json:"seed"`
+		Steps    int          `json:"steps"`
+		Settings param.Values `json:"settings"`
+	}{l.World.Name, l.Agent, uint64(l.Values()[session.KeySeed]), *steps, l.Values()}
+	out, err := newRows(stdout, *asJSON, "episodes", trainColumns, head)
+	if err != nil {
+		return err
 	}
-	n := 0
+	// The same run again, for naming the step of a divergence: loaded
+	// again with --load.
+	rebuild := func() (*session.Learn, error) {
+		return so.learn(func() (*session.Learn, error) { return newLearn(*world, *agentName, *seed, sets) }, sets)
+	}
+	watch := newLearnWatch(l, rebuild)
+	stop := func(err error) error {
+		traj.close() // the trajectory file ends where the run stopped
+		return out.Fail(err)
+	}
 	for l.Steps() < *steps {
 		ended := l.Step()
 		if err := traj.learnStep(l); err != nil {
-			return err
+			return stop(err)
+		}
+		if d := watch.check(ended); d != nil {
+			return stop(d)
 		}
 		if !ended {
 			continue
 		}
 		e := l.LastEpisode()
 		share, gap := l.Evaluate()
-		row := episodeRow{e.Episode, e.Steps, e.Return, e.Length, share, roundGap(gap), e.Error, e.Epsilon}
-		if *asJSON {
-			b, _ := json.Marshal(row)
-			if n > 0 {
-				out.WriteByte(',')
-			}
-			out.Write(b)
-		} else {
-			fmt.Fprintln(out, row.csv())
+		err := out.Write(float64(e.Episode), float64(e.Steps), e.Return, float64(e.Length), share, roundGap(gap), e.Error, e.Epsilon)
+		if err != nil {
+			return stop(rowDivergence(err, e.Steps, e.Episode))
 		}
-		n++
+	}
+	if d := watch.check(true); d != nil { // the final summary must not come from NaNs
+		return stop(d)
 	}
 	if err := traj.close(); err != nil {
-		return err
+		return out.Fail(err)
 	}
 	if err := so.saveLearn(l); err != nil {
-		return err
+		return out.Fail(err)
 	}
-	if *asJSON {
-		share, gap := l.Evaluate()
-		final, _ := json.Marshal(struct {
-			Steps    int     `json:"steps"`
-			Episodes int     `json:"episodes"` // finished
-			Optimal  float64 `json:"optimal"`
-			Gap      float64 `json:"gap"`
-		}{l.Steps(), n, share, roundGap(gap)})
-		fmt.Fprintf(out, "],\"final\":%s}\n", final)
-	}
-	return out.Flush()
+	share, gap := l.Evaluate()
+	return out.Close(struct {
+		Steps    int     `json:"steps"`
+		Episodes int     `json:"episodes"` // finished
+		Optimal  float64 `json:"optimal"`
+		Gap      float64 `json:"gap"`
+	}{l.Steps(), out.Rows(), share, roundGap(gap)})
 }
 
 // hasFlag reports whether args set the flag name (as -name or --name, with

@@ -109,8 +109,11 @@ func TestTrainJSON(t *testing.T) {
 		Seed     int                `json:"seed"`
 		Steps    int                `json:"steps"`
 		Settings map[string]float64 `json:"settings"`
-		Episodes []episodeRow       `json:"episodes"`
-		Final    struct {
+		Episodes []struct {
+			Episode, Steps, Length               int
+			Return, Optimal, Gap, Error, Epsilon float64
+		} `json:"episodes"`
+		Final struct {
 			Steps    int     `json:"steps"`
 			Episodes int     `json:"episodes"`
 			Optimal  float64 `json:"optimal"`

@@ -2,7 +2,7 @@ package main
 
 import (
 	"bufio"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +10,7 @@ import (
 
 	"bellman/sim/param"
 	"bellman/sim/session"
+	"bellman/sim/strictjson"
 	"bellman/sim/vfa"
 )
 
@@ -54,7 +55,7 @@ func readSpec(text string) (string, error) {
 	}
 	data, err := os.ReadFile(t)
 	if err != nil {
-		return "", fmt.Errorf("--features: %q is neither a JSON spec nor a readable file", text)
+		return "", fmt.Errorf("--features: %s is neither a JSON spec nor a readable file", strictjson.Short(text))
 	}
 	return string(data), nil
 }
@@ -93,17 +94,6 @@ func applyVFASets(s vfaSettable, sets []string, spec string) error {
 		}
 	}
 	return nil
-}
-
-// vfaRow is one episode of train with a linear method on a grid world.
-type vfaRow struct {
-	Episode int      `json:"episode"`
-	Steps   int      `json:"steps"`
-	Return  float64  `json:"return"`
-	Length  int      `json:"length"`
-	RMSE    float64  `json:"rmse"`              // of v̂ to v_π (td-linear) or v*, over the states
-	Optimal *float64 `json:"optimal,omitempty"` // share of states whose greedy action is optimal (not td-linear)
-	Epsilon float64  `json:"epsilon"`
 }
 
 // runTrainVFA is "bellman train --world W --agent td-linear|linear-sarsa|
@@ -160,25 +150,29 @@ func trainVFAWorld(out *bufio.Writer, worldName, method string, seed uint64, ste
 	control := method != vfa.TDLinear
 	var snap session.VFASnapshot
 	s.Snapshot(&snap)
-	if asJSON {
-		head, _ := json.Marshal(struct {
-			World    string       `json:"world"`
-			Agent    string       `json:"agent"`
-			Seed     uint64       `json:"seed"`
-			Steps    int          `json:"steps"`
-			Settings param.Values `json:"settings"`
-			Features string       `json:"features"`
-			RMSE0    float64      `json:"rmse0"` // before the first step
-		}{w.Name, method, seed, steps, s.Values(), snap.Spec, snap.RMSE})
-		fmt.Fprintf(out, "%s,\"episodes\":[", head[:len(head)-1])
-	} else if control {
-		fmt.Fprintln(out, "episode,steps,return,length,rmse,optimal,epsilon")
-	} else {
-		fmt.Fprintln(out, "episode,steps,return,length,rmse")
+	head := struct {
+		World    string       `json:"world"`
+		Agent    string       `json:"agent"`
+		Seed     uint64       `json:"seed"`
+		Steps    int          `json:"steps"`
+		Settings param.Values `json:"settings"`
+		Features string       `json:"features"`
+		RMSE0    float64      `json:"rmse0"` // before the first step
+	}{w.Name, method, seed, steps, s.Values(), snap.Spec, snap.RMSE}
+	// rmse of v̂ to v_π (td-linear) or v*, over the states; optimal the
+	// share of states whose greedy action is optimal (not td-linear); ε
+	// in JSON and for control.
+	columns := []column{{"episode", true}, {"steps", true}, {"return", false}, {"length", true}, {"rmse", false}}
+	switch {
+	case control:
+		columns = append(columns, column{"optimal", false}, column{"epsilon", false})
+	case asJSON:
+		columns = append(columns, column{"epsilon", false})
 	}
-	n := 0
-	f := param.Format
-	var diverged string
+	rw, err := newRows(out, asJSON, "episodes", columns, head)
+	if err != nil {
+		return err
+	}
 	for s.Steps() < steps {
 		if !s.Step() {
 			continue
@@ -186,47 +180,24 @@ func trainVFAWorld(out *bufio.Writer, worldName, method string, seed uint64, ste
 		r := s.Runner()
 		s.Snapshot(&snap)
 		if snap.Diverged != "" {
-			diverged = snap.Diverged
-			break
+			return rw.Fail(errors.New(snap.Diverged))
 		}
-		row := vfaRow{Episode: r.Episode, Steps: r.Steps, Return: snap.Returns.Y[len(snap.Returns.Y)-1], Length: int(snap.Lengths.Y[len(snap.Lengths.Y)-1]),
-			RMSE: snap.RMSE, Epsilon: snap.Epsilon}
-		if control {
-			o := snap.Optimal.Y[len(snap.Optimal.Y)-1]
-			row.Optimal = &o
-		}
+		row := []float64{float64(r.Episode), float64(r.Steps), snap.Returns.Y[len(snap.Returns.Y)-1], snap.Lengths.Y[len(snap.Lengths.Y)-1], snap.RMSE}
 		switch {
-		case asJSON:
-			b, _ := json.Marshal(row)
-			if n > 0 {
-				out.WriteByte(',')
-			}
-			out.Write(b)
 		case control:
-			fmt.Fprintf(out, "%d,%d,%s,%d,%s,%s,%s\n", row.Episode, row.Steps, f(row.Return), row.Length, f(row.RMSE), f(*row.Optimal), f(row.Epsilon))
-		default:
-			fmt.Fprintf(out, "%d,%d,%s,%d,%s\n", row.Episode, row.Steps, f(row.Return), row.Length, f(row.RMSE))
+			row = append(row, snap.Optimal.Y[len(snap.Optimal.Y)-1], snap.Epsilon)
+		case asJSON:
+			row = append(row, snap.Epsilon)
 		}
-		n++
-	}
-	if asJSON {
-		final := struct {
-			Steps    int      `json:"steps"`
-			Episodes int      `json:"episodes"`       // finished
-			RMSE     *float64 `json:"rmse,omitempty"` // absent when it is not a number (diverged)
-			Diverged string   `json:"diverged,omitempty"`
-		}{s.Steps(), n, nil, diverged}
-		if diverged == "" {
-			e := s.RMSE()
-			final.RMSE = &e
+		if err := rw.Write(row...); err != nil {
+			return rw.Fail(rowDivergence(err, r.Steps, r.Episode))
 		}
-		b, _ := json.Marshal(final)
-		fmt.Fprintf(out, "],\"final\":%s}\n", b)
 	}
-	if diverged != "" {
-		return fmt.Errorf("%s", diverged)
-	}
-	return nil
+	return rw.Close(struct {
+		Steps    int     `json:"steps"`
+		Episodes int     `json:"episodes"` // finished
+		RMSE     float64 `json:"rmse"`
+	}{s.Steps(), rw.Rows(), s.RMSE()})
 }
 
 func trainVFAEnv(out *bufio.Writer, env, method string, seed uint64, steps int, sets []string, spec string, asJSON bool) error {
@@ -242,63 +213,36 @@ func trainVFAEnv(out *bufio.Writer, env, method string, seed uint64, steps int, 
 	}
 	var snap session.VFAControlSnapshot
 	c.Snapshot(&snap)
-	if asJSON {
-		head, _ := json.Marshal(struct {
-			Env      string       `json:"env"`
-			Agent    string       `json:"agent"`
-			Seed     uint64       `json:"seed"`
-			Steps    int          `json:"steps"`
-			Settings param.Values `json:"settings"`
-			Features string       `json:"features"`
-		}{c.Env(), method, seed, steps, c.Values(), snap.Spec})
-		fmt.Fprintf(out, "%s,\"episodes\":[", head[:len(head)-1])
-	} else {
-		fmt.Fprintln(out, "episode,steps,return,length")
+	head := struct {
+		Env      string       `json:"env"`
+		Agent    string       `json:"agent"`
+		Seed     uint64       `json:"seed"`
+		Steps    int          `json:"steps"`
+		Settings param.Values `json:"settings"`
+		Features string       `json:"features"`
+	}{c.Env(), method, seed, steps, c.Values(), snap.Spec}
+	rw, err := newRows(out, asJSON, "episodes", controlColumns, head)
+	if err != nil {
+		return err
 	}
 	r := c.Runner()
-	var returns []float64
-	var diverged string
+	var recent recentReturns
 	for r.Steps < steps {
 		c.Step()
 		if r.Diverged != "" {
-			diverged = r.Diverged
-			break
+			return rw.Fail(errors.New(r.Diverged))
 		}
 		if !r.Ended() {
 			continue
 		}
-		row := controlEpisode{r.Episode, r.Steps, r.Return, r.T}
-		if asJSON {
-			b, _ := json.Marshal(row)
-			if len(returns) > 0 {
-				out.WriteByte(',')
-			}
-			out.Write(b)
-		} else {
-			fmt.Fprintf(out, "%d,%d,%s,%d\n", row.Episode, row.Steps, param.Format(row.Return), row.Length)
+		if err := rw.Write(float64(r.Episode), float64(r.Steps), r.Return, float64(r.T)); err != nil {
+			return rw.Fail(rowDivergence(err, r.Steps, r.Episode))
 		}
-		returns = append(returns, r.Return)
+		recent.add(r.Return)
 	}
-	if asJSON {
-		final := struct {
-			Steps    int      `json:"steps"`
-			Episodes int      `json:"episodes"`
-			Last10   *float64 `json:"mean_last10,omitempty"`
-			Diverged string   `json:"diverged,omitempty"`
-		}{r.Steps, len(returns), nil, diverged}
-		if n := len(returns); n >= 10 {
-			m := 0.0
-			for _, x := range returns[n-10:] {
-				m += x
-			}
-			m /= 10
-			final.Last10 = &m
-		}
-		b, _ := json.Marshal(final)
-		fmt.Fprintf(out, "],\"final\":%s}\n", b)
-	}
-	if diverged != "" {
-		return fmt.Errorf("%s", diverged)
-	}
-	return nil
+	return rw.Close(struct {
+		Steps    int      `json:"steps"`
+		Episodes int      `json:"episodes"`
+		Last10   *float64 `json:"mean_last10,omitempty"`
+	}{r.Steps, rw.Rows(), recent.mean10()})
 }

@@ -145,11 +145,14 @@ func TestTrainVFAErrors(t *testing.T) {
 		}
 	}
 	// A step size that makes the weights blow up is reported, and the
-	// JSON stays valid.
+	// JSON stays valid, ending with the error instead of a summary.
 	out, stderr, code := bellman("train", "--world", "zhao-5x5", "--agent", "td-linear", "--steps", "30000", "--set", "alpha=1", "--json")
-	var r struct{ Final map[string]any }
-	if code != 1 || !strings.Contains(stderr, "diverged") || json.Unmarshal([]byte(out), &r) != nil || r.Final["diverged"] == nil || r.Final["rmse"] != nil {
-		t.Errorf("divergence: exit %d, %q, final %v", code, stderr, r.Final)
+	var r struct {
+		Final map[string]any
+		Error string
+	}
+	if code != 1 || !strings.Contains(stderr, "diverged") || json.Unmarshal([]byte(out), &r) != nil || r.Final != nil || "bellman train: "+r.Error+"\n" != stderr {
+		t.Errorf("divergence: exit %d, %q, final %v, error %q", code, stderr, r.Final, r.Error)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"bellman/assets"
 	"bellman/sim/grid"
+	"bellman/sim/strictjson"
 )
 
 func runWorlds(args []string, stdout io.Writer) error {
@@ -37,9 +38,14 @@ func loadWorld(nameOrPath string) (grid.World, error) {
 	if _, err := assets.WorldFile(nameOrPath); err == nil {
 		return assets.World(nameOrPath)
 	}
-	data, err := os.ReadFile(nameOrPath)
+	f, err := os.Open(nameOrPath)
 	if err != nil {
-		return grid.World{}, fmt.Errorf("no built-in world or readable file %q (built-in: %s)", nameOrPath, strings.Join(assets.WorldNames(), ", "))
+		return grid.World{}, fmt.Errorf("no built-in world or readable file %s (built-in: %s)", strictjson.Short(nameOrPath), strings.Join(assets.WorldNames(), ", "))
+	}
+	defer f.Close()
+	data, err := strictjson.ReadAll(f, grid.MaxWorldFileBytes)
+	if err != nil {
+		return grid.World{}, fmt.Errorf("world file %s: %v", nameOrPath, err)
 	}
 	w, err := grid.Parse(data)
 	if err != nil {

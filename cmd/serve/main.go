@@ -2,15 +2,16 @@
 //
 //	go run ./cmd/serve [-addr 127.0.0.1:8080] [-out build/web]
 //
-// It compiles the game to WebAssembly, gzips it, copies Go's wasm_exec.js
-// and prints the address to open.
+// It compiles the game to WebAssembly (saying every 10 s how far the
+// compiler got: a cold build cache takes minutes), gzips it, copies Go's
+// wasm_exec.js and prints the address to open. The server has timeouts
+// (web.Server) and sends a Content-Security-Policy (web.Handler).
 package main
 
 import (
 	"flag"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"time"
 
@@ -26,7 +27,7 @@ func main() {
 	if !*noBuild {
 		start := time.Now()
 		fmt.Println("building the page (WebAssembly)…")
-		if err := web.Build(".", *out); err != nil {
+		if err := web.BuildProgress(".", *out, os.Stdout, 10*time.Second); err != nil {
 			fmt.Fprintln(os.Stderr, "serve:", err)
 			os.Exit(1)
 		}
@@ -41,7 +42,7 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("Bellman is at http://%s/\n", ln.Addr())
-	srv := &http.Server{Handler: web.Handler(*out), ReadHeaderTimeout: 10 * time.Second}
+	srv := web.Server(web.Handler(*out))
 	if err := srv.Serve(ln); err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
 		os.Exit(1)

@@ -207,7 +207,7 @@ func (s *Solver) optimalitySweep() float64 {
 		if d < 0 {
 			d = -d
 		}
-		if d > delta {
+		if d > delta || d != d { // a NaN (Inf − Inf) stays: it must not pass for convergence
 			delta = d
 		}
 	}
@@ -240,7 +240,7 @@ func (s *Solver) evaluationSweep() float64 {
 		if d < 0 {
 			d = -d
 		}
-		if d > delta {
+		if d > delta || d != d { // a NaN stays, as in optimalitySweep
 			delta = d
 		}
 	}

@@ -1,12 +1,17 @@
 package grid
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+
+	"bellman/sim/strictjson"
 )
+
+// MaxPolicyFileBytes bounds a policy file: π(a|s) of a 200x200 world with
+// five probabilities a cell at full precision, indented, takes about 9 MB.
+const MaxPolicyFileBytes = 16 << 20
 
 // ParsePolicy reads a policy file for the model's world, one entry per cell
 // by row and column, in either form:
@@ -14,17 +19,16 @@ import (
 //	{"policy": [["right", "stay", ...], ...]}            one action name per cell
 //	{"probabilities": [[[0.5, 0.5, 0, 0, 0], ...], ...]} π(a|s) per cell, actions in order
 //
-// Walls and cliff cells may hold anything (null is usual). It returns π(a|s)
-// as len S*A.
+// Walls and cliff cells may hold anything (null is usual). A file over
+// MaxPolicyFileBytes, unknown fields, a key given twice and data after the
+// object are errors. It returns π(a|s) as len S*A.
 func ParsePolicy(data []byte, m *Model) ([]float64, error) {
 	var f struct {
 		Policy        [][]*string         `json:"policy"`
 		Probabilities [][]json.RawMessage `json:"probabilities"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("policy file: %s", jsonError(err))
+	if err := strictjson.Decode(data, &f, MaxPolicyFileBytes); err != nil {
+		return nil, fmt.Errorf("policy file: %v", err)
 	}
 	w := &m.World
 	pol := make([]float64, m.S*m.A)
@@ -78,7 +82,7 @@ func ParsePolicy(data []byte, m *Model) ([]float64, error) {
 			}
 			a, ok := ActionIndex(*name)
 			if !ok || a >= m.A {
-				return nil, fmt.Errorf("policy file: cell (%d,%d): unknown action %q (valid: %s)", r, c, *name, validActions(m.A))
+				return nil, fmt.Errorf("policy file: cell (%d,%d): unknown action %s (valid: %s)", r, c, strictjson.Short(*name), validActions(m.A))
 			}
 			pol[s*m.A+a] = 1
 		}

@@ -1,13 +1,14 @@
 package grid
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"strings"
+	"unicode/utf8"
+
+	"bellman/sim/strictjson"
 )
 
 // Kind is what a cell is.
@@ -75,8 +76,14 @@ func DefaultRewards() Rewards {
 	return Rewards{Boundary: -1, Forbidden: -1, Target: 1, Other: 0, Cliff: -100}
 }
 
-// MaxSide bounds the number of rows and columns of a world.
-const MaxSide = 200
+// Limits of a world file. A 200x200 layout takes about 41 KB, so
+// MaxWorldFileBytes leaves room for any formatting; MaxNameBytes keeps a
+// name short enough for a title.
+const (
+	MaxSide           = 200     // rows and columns
+	MaxWorldFileBytes = 1 << 20 // bytes of a world file
+	MaxNameBytes      = 200     // bytes of a world's name
+)
 
 // World is a grid world as read from its file. It is a value: change a copy's
 // rewards or slip and build its model again.
@@ -121,16 +128,16 @@ type file struct {
 }
 
 // Parse reads a world file. Omitted rewards take DefaultRewards, actions
-// defaults to 5 and slip to 0. Errors name the problem in one line.
+// defaults to 5 and slip to 0. A file over MaxWorldFileBytes, unknown
+// fields, a key given twice and data after the object are errors; errors
+// name the problem in one line.
 func Parse(data []byte) (World, error) {
 	var f file
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return World{}, fmt.Errorf("world file: %s", jsonError(err))
+	if err := strictjson.Decode(data, &f, MaxWorldFileBytes); err != nil {
+		return World{}, fmt.Errorf("world file: %v", err)
 	}
-	if dec.More() {
-		return World{}, errors.New("world file: unexpected data after the JSON object")
+	if len(f.Name) > MaxNameBytes {
+		return World{}, fmt.Errorf("world file: name is %d bytes long, more than the limit of %d", len(f.Name), MaxNameBytes)
 	}
 	w := World{Name: f.Name, Rewards: DefaultRewards(), Actions: 5, Terminal: f.Terminal}
 	if f.Rewards != nil {
@@ -160,25 +167,13 @@ func Parse(data []byte) (World, error) {
 	return w, nil
 }
 
-func jsonError(err error) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("bad JSON at byte %d: %v", syn.Offset, syn)
-	case errors.As(err, &typ):
-		return fmt.Sprintf("field %q should be %s, not a JSON %s", typ.Field, typ.Type, typ.Value)
-	case errors.Is(err, io.EOF):
-		return "empty file"
-	}
-	return strings.TrimPrefix(err.Error(), "json: ")
-}
-
+// setLayout reads the layout's rows; cells are characters, so a row's
+// length and a cell's column count characters, not bytes.
 func (w *World) setLayout(layout []string) error {
 	if len(layout) == 0 {
 		return errors.New("world file: layout is missing or empty")
 	}
-	w.Rows, w.Cols = len(layout), len(layout[0])
+	w.Rows, w.Cols = len(layout), utf8.RuneCountInString(layout[0])
 	if w.Cols == 0 {
 		return errors.New("world file: layout row 0 is empty")
 	}
@@ -187,15 +182,22 @@ func (w *World) setLayout(layout []string) error {
 	}
 	w.Cells = make([]Kind, 0, w.Rows*w.Cols)
 	for r, row := range layout {
-		if len(row) != w.Cols {
-			return fmt.Errorf("world file: layout row %d has %d cells, row 0 has %d (rows must be equally long)", r, len(row), w.Cols)
-		}
-		for c := 0; c < len(row); c++ {
-			k := strings.IndexByte(kindChars, row[c])
+		c := 0
+		for _, ch := range row {
+			k := -1
+			if ch < utf8.RuneSelf {
+				k = strings.IndexByte(kindChars, byte(ch))
+			}
 			if k < 0 {
-				return fmt.Errorf("world file: layout row %d col %d: unknown cell %q (use . F # T S C)", r, c, row[c])
+				return fmt.Errorf("world file: layout row %d col %d: unknown cell %q (use . F # T S C)", r, c, ch)
+			}
+			if c++; c > w.Cols {
+				break // the length check below reports it
 			}
 			w.Cells = append(w.Cells, Kind(k))
+		}
+		if n := utf8.RuneCountInString(row); n != w.Cols {
+			return fmt.Errorf("world file: layout row %d has %d cells, row 0 has %d (rows must be equally long)", r, n, w.Cols)
 		}
 	}
 	return nil

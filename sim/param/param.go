@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"bellman/sim/strictjson"
 )
 
 // Kind says how a parameter is edited.
@@ -72,7 +74,7 @@ func (s Spec) Parse(text string) (float64, error) {
 				return float64(i), nil
 			}
 		}
-		return 0, fmt.Errorf("%s: %q is not one of %s", s.Key, text, strings.Join(s.Choices, ", "))
+		return 0, fmt.Errorf("%s: %s is not one of %s", s.Key, strictjson.Short(text), strings.Join(s.Choices, ", "))
 	case Bool:
 		switch strings.ToLower(text) {
 		case "true", "1", "yes", "on":
@@ -80,17 +82,17 @@ func (s Spec) Parse(text string) (float64, error) {
 		case "false", "0", "no", "off":
 			return 0, nil
 		}
-		return 0, fmt.Errorf("%s: %q is not true or false", s.Key, text)
+		return 0, fmt.Errorf("%s: %s is not true or false", s.Key, strictjson.Short(text))
 	}
 	v, err := strconv.ParseFloat(text, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, fmt.Errorf("%s: %q is not a number", s.Key, text)
+		return 0, fmt.Errorf("%s: %s is not a number", s.Key, strictjson.Short(text))
 	}
 	if s.Kind == Int && v != math.Trunc(v) {
-		return 0, fmt.Errorf("%s: %q is not a whole number", s.Key, text)
+		return 0, fmt.Errorf("%s: %s is not a whole number", s.Key, strictjson.Short(text))
 	}
 	if v < s.Min || v > s.Max {
-		return 0, fmt.Errorf("%s: %s is outside [%s, %s]", s.Key, text, Format(s.Min), Format(s.Max))
+		return 0, fmt.Errorf("%s: %s is outside [%s, %s]", s.Key, Format(v), Format(s.Min), Format(s.Max))
 	}
 	return v, nil
 }
@@ -135,12 +137,12 @@ func (sc Schema) Defaults() Values {
 func (sc Schema) Set(vals Values, assignment string) error {
 	key, text, ok := strings.Cut(assignment, "=")
 	if !ok {
-		return fmt.Errorf("%q is not key=value", assignment)
+		return fmt.Errorf("%s is not key=value", strictjson.Short(assignment))
 	}
 	key = strings.TrimSpace(key)
 	s, found := sc.Find(key)
 	if !found {
-		return fmt.Errorf("unknown parameter %q (valid: %s)", key, strings.Join(sc.Keys(), ", "))
+		return fmt.Errorf("unknown parameter %s (valid: %s)", strictjson.Short(key), strings.Join(sc.Keys(), ", "))
 	}
 	v, err := s.Parse(text)
 	if err != nil {
@@ -171,7 +173,7 @@ func (v Values) Get(key string, def float64) float64 {
 func (sc Schema) Clamp(key string, value float64) (s Spec, v float64, note string, err error) {
 	s, ok := sc.Find(key)
 	if !ok {
-		return s, 0, "", fmt.Errorf("unknown parameter %q (valid: %v)", key, sc.Keys())
+		return s, 0, "", fmt.Errorf("unknown parameter %s (valid: %v)", strictjson.Short(key), sc.Keys())
 	}
 	v = s.Clamp(value)
 	switch {
