@@ -8,9 +8,9 @@ OUT      ?= build/web
 GOROOT   := $(shell $(GO) env GOROOT)
 WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 # Packages that build natively without X11/GL (the ebiten app is js/wasm only).
-NATIVE   := ./sim/... ./cmd/... ./assets/... ./web/...
+NATIVE   := ./sim/... ./cmd/... ./assets/... ./record/... ./web/...
 # Packages whose tests also run under node as js/wasm.
-PORTABLE := ./sim/... ./cmd/... ./assets/...
+PORTABLE := ./sim/... ./cmd/... ./assets/... ./record/...
 
 .PHONY: all test check fmt vet test-native test-wasm deps bench bench-wasm bench-page serve wasm clean
 
@@ -29,7 +29,7 @@ vet:
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... $(PORTABLE)
 
 test-native:
-	BELLMAN_REQUIRE_BROWSER=1 $(GO) test -count=1 $(NATIVE)
+	BELLMAN_REQUIRE_BROWSER=1 $(GO) test -count=1 -timeout 25m $(NATIVE)
 
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" $(PORTABLE)

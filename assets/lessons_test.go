@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"bellman/assets"
+	"bellman/wasm/client"
 	"bellman/sim/agent"
 	"bellman/sim/grid"
 	"bellman/sim/proto"
@@ -54,9 +55,12 @@ func open(t *testing.T, l assets.Lesson) setter {
 		if err != nil {
 			t.Fatalf("%s: %v", l.Key, err)
 		}
-		if isLearnAgent(l.Algorithm) {
+		switch {
+		case isLearnAgent(l.Algorithm):
 			s, err = session.NewLearn(w, l.Algorithm, 1)
-		} else {
+		case slices.ContainsFunc(session.PGAgents, func(a session.Algorithm) bool { return a.Key == l.Algorithm }):
+			s, err = session.NewPG(w, l.Algorithm, 1)
+		default:
 			s, err = session.NewGrid(w, l.Algorithm)
 		}
 		if err != nil {
@@ -667,5 +671,43 @@ func TestLabLessonClaims(t *testing.T) {
 	}
 	if constant := tail(lab); !(constant > 2*oneOverK) {
 		t.Errorf("mean error over the last 50 iterations: constant %v, 1/k %v", constant, oneOverK)
+	}
+}
+
+// The baseline lesson's claim: with the policy frozen, REINFORCE without a
+// baseline has several times the variance of REINFORCE with a learned one,
+// within the lesson's first 20 seconds, on each of its seeds; and its
+// comparison is one the page can start.
+func TestBaselineLessonClaims(t *testing.T) {
+	l := lesson(t, "pg-baseline")
+	cmp, err := client.ParseCompare(l.Compare)
+	if err != nil || cmp.BAlgorithm != "reinforce" || len(cmp.Seeds) != 2 {
+		t.Fatalf("the lesson's comparison %q: %+v, %v", l.Compare, cmp, err)
+	}
+	steps := budget(t, l)
+	w, _ := assets.World(l.World)
+	variance := func(method string, seed uint64) float64 {
+		p, err := session.NewPG(w, method, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Set("alpha", 0)
+		for i := 0; i < steps; i++ {
+			p.Step()
+		}
+		var sn session.PGSnapshot
+		p.Snapshot(&sn)
+		sum := 0.0
+		for _, y := range sn.SqError.Y {
+			sum += y
+		}
+		return sum / float64(len(sn.SqError.Y))
+	}
+	for _, seed := range cmp.Seeds {
+		a, b := variance(l.Algorithm, seed), variance(cmp.BAlgorithm, seed)
+		t.Logf("seed %d: mean ‖ĝ − ∇J‖² %.4g with a baseline, %.4g without (%.1f×) in %d steps", seed, a, b, b/a, steps)
+		if !(b > 3*a) {
+			t.Errorf("seed %d: without a baseline %.4g, with %.4g: not several times more", seed, b, a)
+		}
 	}
 }

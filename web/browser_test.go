@@ -108,6 +108,7 @@ type status struct {
 	Rows      int             `json:"rows"`
 	Cols      int             `json:"cols"`
 	Values    [][]*float64    `json:"values"`
+	Layout    []string        `json:"layout"`
 	Notice    string          `json:"notice"`
 	NoticeSeq int             `json:"noticeSeq"`
 	Params    []paramStatus   `json:"params"`

@@ -13,6 +13,7 @@ import (
 	"bellman/sim/control"
 	"bellman/sim/ddpg"
 	"bellman/sim/param"
+	"bellman/sim/session"
 )
 
 // controlSets collects repeated --set key=value flags of train --env and
@@ -33,6 +34,7 @@ type controlRun struct {
 	values param.Values // every parameter, defaults included
 	cfg    ddpg.Config
 	tr     *ddpg.Trainer
+	sess   *session.Control // the session tr belongs to, when the run is saved or loaded (save.go)
 }
 
 // controlSchema is the agent's schema with the environment's defaults (the
@@ -156,13 +158,20 @@ func runTrainEnv(args []string, stdout io.Writer) error {
 	asJSON := fs.Bool("json", false, "write JSON instead of CSV")
 	var sets controlSets
 	fs.Var(&sets, "set", controlSetHelp)
+	so := addSaveFlags(fs, true)
+	tf := addTFRecordFlag(fs)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *steps < 1 {
 		return fmt.Errorf("--steps %d: give the number of steps to take (≥ 1)", *steps)
 	}
-	run, err := newControlRun(*env, *agent, *seed, sets)
+	run, err := so.control(func() (*controlRun, error) { return newControlRun(*env, *agent, *seed, sets) }, sets)
+	if err != nil {
+		return err
+	}
+	*steps += run.tr.Steps() // with --load, --steps counts the steps to take on top
+	traj, err := openTrajectory(*tf)
 	if err != nil {
 		return err
 	}
@@ -182,7 +191,12 @@ func runTrainEnv(args []string, stdout io.Writer) error {
 	tr := run.tr
 	var returns []float64
 	for tr.Steps() < *steps {
-		if !tr.Step().EpisodeDone {
+		traj.beforeControl(run)
+		ended := run.step()
+		if err := traj.afterControl(run); err != nil {
+			return err
+		}
+		if !ended {
 			continue
 		}
 		e := tr.Last()
@@ -197,6 +211,12 @@ func runTrainEnv(args []string, stdout io.Writer) error {
 			fmt.Fprintf(out, "%d,%d,%s,%d\n", row.Episode, row.Steps, param.Format(row.Return), row.Length)
 		}
 		returns = append(returns, e.Return)
+	}
+	if err := traj.close(); err != nil {
+		return err
+	}
+	if err := so.saveControl(run); err != nil {
+		return err
 	}
 	if *asJSON {
 		final := struct {

@@ -8,11 +8,13 @@
 //	bellman worlds
 //	bellman lessons [--json]
 //	bellman solve --world NAME|FILE --method vi|pi|tpi|eval|closed [--gamma 0.9] [--tol 1e-10] [--j 3] [--policy FILE]
-//	bellman train --world NAME|FILE --agent NAME --steps N [--seed S] [--set key=value ...] [--json]
+//	bellman train --world NAME|FILE --agent NAME --steps N [--seed S] [--set key=value ...] [--json] [--save FILE]
+//	bellman train --load FILE --steps N [--set key=value ...] [--json] [--save FILE] [--save-replay]
+//	bellman train ... [--tfrecord FILE] [--report FILE] [--curves FILE]   (tabular agents, DDPG, TD3)
 //	bellman train --lesson KEY --steps N [--seed S] [--set key=value ...] [--json]
 //	bellman bench td --world NAME|FILE --agent NAME --steps N [--seed S] [--set key=value ...]
 //	bellman bench dp --world NAME|FILE --method vi|pi --sweeps N [--gamma 0.9]
-//	bellman train --env pendulum --agent ddpg|td3 --steps N [--seed S] [--set key=value ...] [--json]
+//	bellman train --env pendulum --agent ddpg|td3 --steps N [--seed S] [--set key=value ...] [--json] [--save FILE [--save-replay]]
 //	bellman train --world NAME|FILE --agent td-linear|linear-sarsa|linear-qlearning --steps N [--features FILE|JSON] [--set ...] [--json]
 //	bellman train --env mountaincar-discrete|acrobot|cartpole-discrete --agent nstep-sarsa-tiles|linear-qlearning --steps N [--features FILE|JSON] [--set ...] [--json]
 //	bellman bench ddpg --env pendulum --updates N [--agent td3] [--seed S] [--set key=value ...]
@@ -21,10 +23,12 @@
 //	bellman train --env cartpole-discrete|acrobot|mountaincar-discrete --agent dqn|double-dqn|dueling-dqn --steps N [--seed S] [--set key=value ...] [--json]
 //	bellman train --world NAME|FILE --agent dqn|double-dqn|dueling-dqn --steps N [--every N] [--seed S] [--set key=value ...] [--json]
 //	bellman bench dqn --env cartpole-discrete --updates N [--agent double-dqn] [--seed S] [--set key=value ...]
-//	bellman rollout --env NAME --state v1,v2,... --actions FILE|-
+//	bellman rollout --env NAME --state v1,v2,... --actions FILE|- [--tfrecord FILE]
 //	bellman train --world NAME|FILE --agent reinforce|reinforce-baseline|qac|a2c|offpolicy-ac --steps N [--seed S] [--set key=value ...] [--json] [--save FILE]
 //	bellman solve --world NAME|FILE --method gradient [--policy FILE] [--gamma 0.9] [--start start-cell|uniform]
 //	bellman bench pg --world NAME|FILE --agent METHOD --steps N [--seed S] [--set key=value ...]
+//	bellman prefs generate --world NAME|FILE --pairs N --judge-beta B|inf --seed S [--length T] [--reference FILE] > labels.json
+//	bellman prefs fit --world NAME|FILE --labels FILE --method reward-model|dpo|both --beta B [--json]
 //
 // Run "bellman COMMAND -h" for a command's flags.
 package main
@@ -52,6 +56,7 @@ var commands = map[string]command{
 	"rollout": {"step a control environment from a state through given actions (JSON)", runRollout},
 	"train":   {"train an agent from experience; one CSV (or JSON) row per episode", runTrain},
 	"bench":   {"time an agent's steps (td) or dynamic-programming sweeps (dp); one JSON line", runBench},
+	"prefs":   {"learn from preferences: generate labelled pairs, fit a reward model (RLHF) or DPO", runPrefs},
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -71,7 +76,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "bellman: unknown command %q (commands: %s)\n", args[0], strings.Join(commandNames(), ", "))
 		return 2
 	}
-	if err := cmd.run(args[1:], stdout); err != nil {
+	run := cmd.run
+	if args[0] == "train" && hasFlag(args[1:], "seeds") {
+		run = runTrainSeeds // the same run once per seed, in goroutines
+	}
+	if err := run(args[1:], stdout); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}

@@ -46,6 +46,7 @@ func runRollout(args []string, stdout io.Writer) error {
 	envName := fs.String("env", "", "environment: "+strings.Join(control.Names(), ", "))
 	stateText := fs.String("state", "", "start state, comma-separated: pendulum θ,θ̇; mountaincar and mountaincar-discrete position,velocity; cartpole x,ẋ,θ,θ̇; pointmass x,y,vx,vy; acrobot θ₁,θ₂,θ̇₁,θ̇₂")
 	actionsFile := fs.String("actions", "", "JSON array of actions (numbers, or arrays for several components; cartpole-discrete 0 or 1; mountaincar-discrete and acrobot 0, 1 or 2) in a file, or - for stdin")
+	tfFile := addTFRecordFlag(fs)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
@@ -97,6 +98,9 @@ func runRollout(args []string, stdout io.Writer) error {
 				return fmt.Errorf("the state became %v at step %d: the actions drove the simulation out of range", v, i+1)
 			}
 		}
+	}
+	if err := writeRollout(*tfFile, name, state, actions, res); err != nil {
+		return err
 	}
 	return json.NewEncoder(stdout).Encode(res)
 }

@@ -81,6 +81,9 @@ func runTrain(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if loadedKind(args) == session.KindControl {
+		return runTrainEnv(args, stdout) // --load of a DDPG or TD3 run: save.go
+	}
 	if isDQN(args) {
 		return runTrainDQN(args, stdout) // DQN on a discrete control task or a grid world
 	}
@@ -105,17 +108,25 @@ func runTrain(args []string, stdout io.Writer) error {
 	asJSON := fs.Bool("json", false, "write JSON instead of CSV")
 	var sets setFlags
 	fs.Var(&sets, "set", "key=value: a parameter of the agent, the episodes or the world (repeatable; keys as on the page)")
+	so := addSaveFlags(fs, false)
+	tf := addTFRecordFlag(fs)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *steps < 1 {
 		return fmt.Errorf("--steps %d: give the number of steps to take (≥ 1)", *steps)
 	}
-	l, err := newLearn(*world, *agentName, *seed, sets)
+	l, err := so.learn(func() (*session.Learn, error) { return newLearn(*world, *agentName, *seed, sets) }, sets)
 	if err != nil {
 		return err
 	}
 	l.GapEvery = 0 // evaluated at every episode end below
+	// With --load, --steps counts the steps to take on top.
+	*steps += l.Steps()
+	traj, err := openTrajectory(*tf)
+	if err != nil {
+		return err
+	}
 
 	out := bufio.NewWriter(stdout)
 	if *asJSON {
@@ -132,7 +143,11 @@ func runTrain(args []string, stdout io.Writer) error {
 	}
 	n := 0
 	for l.Steps() < *steps {
-		if !l.Step() {
+		ended := l.Step()
+		if err := traj.learnStep(l); err != nil {
+			return err
+		}
+		if !ended {
 			continue
 		}
 		e := l.LastEpisode()
@@ -148,6 +163,12 @@ func runTrain(args []string, stdout io.Writer) error {
 			fmt.Fprintln(out, row.csv())
 		}
 		n++
+	}
+	if err := traj.close(); err != nil {
+		return err
+	}
+	if err := so.saveLearn(l); err != nil {
+		return err
 	}
 	if *asJSON {
 		share, gap := l.Evaluate()

@@ -46,6 +46,7 @@ func TestSameOutputUnderWasm(t *testing.T) {
 		{"train", "--env", "cartpole-discrete", "--agent", "ppo", "--steps", "1500", "--seed", "5", "--set", "num_steps=64"},
 		{"train", "--env", "pendulum", "--agent", "ppo", "--steps", "1200", "--seed", "2", "--set", "num_steps=256", "--set", "num_minibatches=8", "--json"},
 		{"train", "--env", "pointmass", "--agent", "a2c", "--steps", "2000", "--seed", "1", "--json"},
+		{"prefs", "generate", "--world", "zhao-5x5", "--pairs", "50", "--seed", "3", "--judge-beta", "2", "--length", "8"},
 	} {
 		native, stderr, code := bellman(args...)
 		if code != 0 {

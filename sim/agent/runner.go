@@ -25,6 +25,7 @@ type Runner struct {
 	Start   int     // start state of the current episode
 	State   int     // current state
 	ended   bool
+	resume  bool // the next episode begins where the last step left it (StepAs)
 }
 
 // NewRunner couples env and agent; the first Step starts an episode.
@@ -35,13 +36,7 @@ func NewRunner(env *Env, agent Agent) *Runner {
 // Step takes one step, starting an episode first if the last one ended.
 func (r *Runner) Step() Transition {
 	var tr Transition
-	if r.ended {
-		s := r.Agent.Begin(r.Env.Reset())
-		r.Env.Place(s)
-		r.Episode++
-		r.T, r.Return, r.Start, r.State, r.ended = 0, 0, s, s, false
-		tr.Began = true
-	}
+	r.begin(&tr)
 	tr.S = r.State
 	tr.A = r.Agent.Act()
 	tr.Next, tr.Reward, tr.Terminated, tr.Truncated = r.Env.Step(tr.A)

@@ -56,6 +56,11 @@ type Trainer struct {
 	epLen           int
 	last            Episode
 	ended           bool // the last step ended an episode
+
+	// The sources of the replay, exploration and environment streams,
+	// kept to save their state (save.go).
+	srcReplay, srcExplore, srcEnv *rand.PCG
+	lastStep                      StepResult // what the last Step returned (save.go: LastStep)
 }
 
 // NewTrainer returns a trainer of a new agent on env, reset to its first
@@ -73,8 +78,8 @@ func NewTrainer(env control.Env, cfg Config, seed uint64) (*Trainer, error) {
 		tl = control.NewTimeLimit(env, 0)
 	}
 	lo, hi := tl.ActionBounds()
-	a, err := New(cfg, tl.ObsDim(), lo, hi,
-		rand.New(rand.NewPCG(seed, StreamInit)), rand.New(rand.NewPCG(seed, StreamReplay)))
+	srcReplay, srcExplore, srcEnv := rand.NewPCG(seed, StreamReplay), rand.NewPCG(seed, StreamExplore), rand.NewPCG(seed, StreamEnv)
+	a, err := New(cfg, tl.ObsDim(), lo, hi, rand.New(rand.NewPCG(seed, StreamInit)), rand.New(srcReplay))
 	if err != nil {
 		return nil, err
 	}
@@ -82,14 +87,15 @@ func NewTrainer(env control.Env, cfg Config, seed uint64) (*Trainer, error) {
 	t := &Trainer{
 		env: tl, agent: a,
 		noise:   NewNoise(cfg.Noise, A, cfg.OUTheta, cfg.OUDt),
-		explore: rand.New(rand.NewPCG(seed, StreamExplore)),
-		envRNG:  rand.New(rand.NewPCG(seed, StreamEnv)),
+		explore: rand.New(srcExplore),
+		envRNG:  rand.New(srcEnv),
 		obs:     make([]float64, tl.ObsDim()),
 		nxt:     make([]float64, tl.ObsDim()),
 		norm:    make([]float64, A),
 		action:  make([]float64, A),
 		eps:     make([]float64, A),
 	}
+	t.srcReplay, t.srcExplore, t.srcEnv = srcReplay, srcExplore, srcEnv
 	t.env.Reset(t.envRNG, t.obs)
 	return t, nil
 }
@@ -203,5 +209,6 @@ func (t *Trainer) Step() StepResult {
 		t.ended = true
 		res.EpisodeDone = true
 	}
+	t.lastStep = res
 	return res
 }

@@ -59,6 +59,10 @@ type Trainer struct {
 	last            Episode
 	ended           bool
 	action          int
+
+	// The sources of the replay, exploration and environment streams,
+	// kept to save their state (save.go).
+	srcReplay, srcExplore, srcEnv *rand.PCG
 }
 
 // NewTrainer returns a trainer of a new agent on env, reset to its first
@@ -67,19 +71,20 @@ func NewTrainer(env Env, cfg Config, seed uint64) (*Trainer, error) {
 	if env == nil {
 		return nil, fmt.Errorf("dqn: no environment")
 	}
-	a, err := New(cfg, env.ObsDim(), env.NumActions(),
-		rand.New(rand.NewPCG(seed, StreamInit)), rand.New(rand.NewPCG(seed, StreamReplay)))
+	srcReplay, srcExplore, srcEnv := rand.NewPCG(seed, StreamReplay), rand.NewPCG(seed, StreamExplore), rand.NewPCG(seed, StreamEnv)
+	a, err := New(cfg, env.ObsDim(), env.NumActions(), rand.New(rand.NewPCG(seed, StreamInit)), rand.New(srcReplay))
 	if err != nil {
 		return nil, err
 	}
 	t := &Trainer{
 		env: env, agent: a,
-		explore: rand.New(rand.NewPCG(seed, StreamExplore)),
-		envRNG:  rand.New(rand.NewPCG(seed, StreamEnv)),
+		explore: rand.New(srcExplore),
+		envRNG:  rand.New(srcEnv),
 		obs:     make([]float64, env.ObsDim()),
 		nxt:     make([]float64, env.ObsDim()),
 		act:     make([]float64, 1),
 	}
+	t.srcReplay, t.srcExplore, t.srcEnv = srcReplay, srcExplore, srcEnv
 	t.env.Reset(t.envRNG, t.obs)
 	return t, nil
 }

@@ -80,7 +80,7 @@ func (r *controlRun) fill(h *Host, s *proto.Snapshot) {
 	s.Version, s.Run = sn.Version, sn.Version
 	fillParams(s, sess.Schema(), sess.Value)
 	s.Progress = proto.Progress{Steps: int64(sn.Steps), Episode: sn.Episodes, EpisodeStep: sn.EpisodeLength,
-		Return: sn.EpisodeReturn, LastReturn: sn.LastReturn, Updates: int64(sn.Updates),
+		Return: sn.EpisodeReturn, LastReturn: sn.LastReturn, Mean10: sn.MeanLast10, Updates: int64(sn.Updates),
 		ReplayLen: sn.ReplayLen, ReplayCap: sn.ReplayCap, Sigma: sn.Sigma, Learning: sn.Learning,
 		HeatmapStep: int64(sn.HeatmapStep), ValueMin: sn.ValueMin, ValueMax: sn.ValueMax}
 	// Curves are thinned as they grow: plot them against their steps.
@@ -94,7 +94,7 @@ func (r *controlRun) fill(h *Host, s *proto.Snapshot) {
 	// The episode on screen is the one under way: finished ones + 1.
 	s.Counter = fmt.Sprintf("step %d", sn.Steps)
 	mark(s, label(sn.Agent), "")
-	mark(s, fmt.Sprintf("episode %d · last return %s", sn.Episodes+1, format(sn.LastReturn, 1)), "")
+	mark(s, fmt.Sprintf("episode %d · last return %s · mean of 10 %s", sn.Episodes+1, format(sn.LastReturn, 1), format(sn.MeanLast10, 1)), "")
 	mark(s, fmt.Sprintf("%d updates · replay %d/%d", sn.Updates, sn.ReplayLen, sn.ReplayCap), "")
 	if sn.Learning {
 		mark(s, "exploration σ "+format(sn.Sigma, 2), "")

@@ -185,7 +185,7 @@ func advanced(key string) bool {
 func fillShape(g *proto.Grid, w *grid.World, state []int, S, A int) {
 	g.Fields, g.Features, g.Weights = g.Fields[:0], g.Features[:0], g.Weights[:0]
 	g.VStar, g.Visits, g.Traces, g.Optimal, g.Reachable = g.VStar[:0], g.Visits[:0], g.Traces[:0], g.Optimal[:0], g.Reachable[:0]
-	g.Agent, g.Trail, g.EpisodeDone = -1, g.Trail[:0], false
+	g.Agent, g.Trail, g.Trail2, g.EpisodeDone = -1, g.Trail[:0], g.Trail2[:0], false
 	g.Rows, g.Cols, g.S, g.A, g.Terminal = w.Rows, w.Cols, S, A, w.Terminal
 	g.Kinds = g.Kinds[:0]
 	for _, k := range w.Cells {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -22,6 +23,21 @@ type Library struct {
 	// where a host starts.
 	WorldNames []string
 	Lessons    []proto.Lesson
+	// Trajectories encodes recorded steps as a file (TFRecord of
+	// tf.Examples in the binaries, which may use a protobuf library that
+	// sim/ may not); nil leaves trajectories out of the exports.
+	Trajectories func(steps []Step) (proto.File, error)
+}
+
+// Step is one recorded step of a trajectory, for Library.Trajectories.
+// Grid worlds record indices (Discrete): the state, the observation as row
+// and column, the action.
+type Step struct {
+	State, Observation, Action, NextState []float64
+	Discrete                              bool
+	Reward                                float64
+	Terminated, Truncated                 bool
+	Episode, Index                        int64 // episode from 1, step in it from 0
 }
 
 // run is one kind of session on screen: planning, a learning agent, a
@@ -78,10 +94,14 @@ type Host struct {
 	snap    proto.Snapshot
 	cmds    []proto.Command
 
+	tl    timeline
+	files []proto.File // files to send (OpExport)
+
 	winStart        time.Time
 	winSteps, winUp int64
 	stepsPerSec     float64
 	updatesPerSec   float64
+	memoryMB        float64
 }
 
 // New returns a host on the library's first world with value iteration,
@@ -116,6 +136,7 @@ const (
 // use makes r the current run at speed.
 func (h *Host) use(r run, speed float64) {
 	h.run, h.speed, h.acc, h.ramp = r, speed, 0, time.Time{}
+	h.tl.clear()
 	h.serial++
 	h.crashed, h.reported = "", ""
 }
@@ -168,6 +189,7 @@ func (h *Host) Apply(c proto.Command) {
 			h.run.reset()
 		}
 		h.acc = 0
+		h.tl.clear()
 		note = "reset"
 	case proto.OpSpeed:
 		note, err = h.setSpeed(c.Value)
@@ -177,6 +199,20 @@ func (h *Host) Apply(c proto.Command) {
 		err = h.setup(c.Text)
 	case proto.OpBad:
 		err = errors.New(c.Text)
+	case proto.OpTimeline:
+		if math.IsNaN(c.Value) {
+			err = errors.New("timeline: not a moment")
+		} else {
+			err = h.show(int(math.Max(-1, math.Min(c.Value, 1e6))))
+		}
+	case proto.OpAct:
+		note, err = h.act(int(c.Value))
+	case proto.OpPair, proto.OpLabel:
+		note, err = h.labelPair(c)
+	case proto.OpExport:
+		err = h.export(c.Key)
+	case proto.OpImport:
+		note, err = h.importFile(c.Key, c.Text)
 	case proto.OpStopAt:
 		if math.IsNaN(c.Value) || c.Value < 0 || c.Value > math.MaxInt64/2 {
 			err = fmt.Errorf("stop at %v is not a step count (0 for never)", c.Value)
@@ -361,6 +397,7 @@ func (h *Host) Work(budget time.Duration) (wait time.Duration) {
 	}
 	if done > 0 {
 		h.dirty = true
+		h.record(h.now())
 	}
 	if d := h.run.diverged(); d != "" && d != h.reported {
 		// Stop where it happened, so the numbers stay on screen.
@@ -412,6 +449,9 @@ func (h *Host) window(now time.Time) {
 	}
 	h.stepsPerSec, h.updatesPerSec = sps, ups
 	h.winStart, h.winSteps, h.winUp = now, steps, up
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	h.memoryMB = float64(ms.Sys) / (1 << 20)
 }
 
 // AppendSnapshot fills a snapshot of the run and appends its message to
@@ -421,7 +461,11 @@ func (h *Host) AppendSnapshot(dst []byte) []byte {
 	h.fill(s)
 	h.seq++
 	s.Seq, s.Applied = h.seq, h.handled
-	dst = proto.AppendSnapshot(dst, s)
+	if past := h.past(s); past != nil {
+		dst = append(dst, past...)
+	} else {
+		dst = proto.AppendSnapshot(dst, s)
+	}
 	h.notices = h.notices[:0]
 	h.dropped = 0
 	h.dirty, h.want = false, false
@@ -439,7 +483,7 @@ func (h *Host) fill(s *proto.Snapshot) {
 				h.crash("drawing the run", r)
 			}
 		}()
-		s.HasGrid, s.HasCtl, s.HasLab, s.HasNet = false, false, false, false
+		s.HasGrid, s.HasCtl, s.HasLab, s.HasNet, s.HasPair = false, false, false, false, false
 		s.Charts, s.Line = s.Charts[:0], s.Line[:0]
 		s.Diverged = ""
 		if h.crashed == "" {
@@ -451,12 +495,14 @@ func (h *Host) fill(s *proto.Snapshot) {
 	}
 	s.Version += h.serial * 1_000_000 // a new run has a new schema
 	s.Playing, s.Speed = h.playing, h.speed
-	s.StepsPerSec, s.UpdatesPerSec = h.stepsPerSec, h.updatesPerSec
+	s.StepsPerSec, s.UpdatesPerSec, s.MemoryMB = h.stepsPerSec, h.updatesPerSec, h.memoryMB
 	s.Busy = h.crashed == "" && h.run.busy()
 	s.Crashed = h.crashed
 	s.Kind = h.run.kind()
 	s.Diverged = h.reported // until a reset or a change
 	s.StopAt = h.stopAt
+	s.TimelineAt, s.LiveSteps = -1, 0
+	s.TimelineSteps = append(s.TimelineSteps[:0], h.tl.steps...)
 	s.Lesson = ""
 	if h.lesson != nil {
 		s.Lesson = h.lesson.Key
@@ -465,4 +511,11 @@ func (h *Host) fill(s *proto.Snapshot) {
 	if h.dropped > 0 {
 		s.Notices = append(s.Notices, proto.Notice{Text: fmt.Sprintf("and %d more", h.dropped), Error: true})
 	}
+}
+
+// Files returns the files to send and forgets them.
+func (h *Host) Files() []proto.File {
+	f := h.files
+	h.files = nil
+	return f
 }

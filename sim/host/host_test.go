@@ -1,6 +1,7 @@
 package host
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"reflect"
@@ -513,5 +514,135 @@ func TestFamilies(t *testing.T) {
 	h.Apply(cmd(proto.OpWorld, "zhao-2x2", 0))
 	if s := snapshot(t, h); s.Algorithm != "vi" || s.World != "zhao-2x2" {
 		t.Fatalf("a grid world after a control task: %q on %q", s.Algorithm, s.World)
+	}
+}
+
+// A person's move steps the agent, pauses the run, says what it taught
+// the agent and puts the inspector on the cell it reached; methods without
+// moves refuse.
+func TestManualMove(t *testing.T) {
+	h, _ := newTestHost(t)
+	h.Apply(cmd(proto.OpAct, "", 1))
+	if n := notices(t, h); len(n) != 1 || !strings.Contains(n[0], "cannot be moved by hand") {
+		t.Fatalf("moving value iteration: %q", n)
+	}
+	h.Apply(cmd(proto.OpAlgorithm, "qlearning", 0))
+	h.Apply(cmd(proto.OpAct, "", 1)) // the first move begins an episode
+	h.Apply(cmd(proto.OpAct, "", 2))
+	s := snapshot(t, h)
+	if s.Playing || s.Progress.Steps != 2 || !s.Grid.Selected || len(s.Notices) != 2 {
+		t.Fatalf("after two moves: playing %v, steps %d, selected %v, notices %v", s.Playing, s.Progress.Steps, s.Grid.Selected, s.Notices)
+	}
+	if !strings.Contains(s.Notices[1].Text, "you moved down") || !strings.Contains(s.Notices[1].Text, "q(s,down)") {
+		t.Fatalf("the second move's notice: %q", s.Notices[1].Text)
+	}
+}
+
+// The timeline keeps moments of a run and shows one while the run goes
+// on; live returns; a reset starts a new timeline.
+func TestTimeline(t *testing.T) {
+	h, c := newTestHost(t)
+	h.Apply(cmd(proto.OpAlgorithm, "qlearning", 0))
+	h.Apply(cmd(proto.OpSpeed, "", 100))
+	h.Apply(cmd(proto.OpPlay, "", 0))
+	for i := 0; i < 50; i++ {
+		c.add(100 * time.Millisecond)
+		h.Work(workSlice)
+	}
+	s := snapshot(t, h)
+	if n := len(s.TimelineSteps); n < 4 || s.TimelineAt != -1 {
+		t.Fatalf("after 5 s: %d moments kept, at %d", n, s.TimelineAt)
+	}
+	early := s.TimelineSteps[1]
+	h.Apply(cmd(proto.OpTimeline, "", 1))
+	for i := 0; i < 5; i++ {
+		c.add(100 * time.Millisecond)
+		h.Work(workSlice)
+	}
+	s = snapshot(t, h)
+	if s.TimelineAt != 1 || float64(s.Progress.Steps) != early || s.LiveSteps <= s.Progress.Steps || !s.Playing {
+		t.Fatalf("moment 1: at %d, step %d (kept at %v), live step %d, playing %v", s.TimelineAt, s.Progress.Steps, early, s.LiveSteps, s.Playing)
+	}
+	h.Apply(cmd(proto.OpTimeline, "", -1))
+	if s = snapshot(t, h); s.TimelineAt != -1 || s.Progress.Steps <= int64(early) {
+		t.Fatalf("live again: at %d, step %d", s.TimelineAt, s.Progress.Steps)
+	}
+	h.Apply(cmd(proto.OpTimeline, "", 999))
+	if n := notices(t, h); len(n) != 1 || !strings.Contains(n[0], "is not one") {
+		t.Fatalf("a moment not kept: %q", n)
+	}
+	h.Apply(cmd(proto.OpReset, "", 0))
+	if s = snapshot(t, h); len(s.TimelineSteps) != 0 {
+		t.Fatalf("after a reset %d moments kept", len(s.TimelineSteps))
+	}
+	h.Apply(proto.Command{Op: proto.OpExport, Key: "report"})
+	files := h.Files()
+	if len(files) != 1 || !strings.HasSuffix(files[0].Name, "-report.json") || !json.Valid(files[0].Data) {
+		t.Fatalf("report: %d files", len(files))
+	}
+}
+
+// A full timeline thins: it keeps the first and the newest moments and
+// every other one between, and then keeps one half as often.
+func TestTimelineThins(t *testing.T) {
+	defer func(n int) { timelineMost = n }(timelineMost)
+	timelineMost = 8
+	h, c := newTestHost(t)
+	h.Apply(cmd(proto.OpAlgorithm, "qlearning", 0))
+	h.Apply(cmd(proto.OpSpeed, "", 100))
+	h.Apply(cmd(proto.OpPlay, "", 0))
+	for i := 0; i < 400; i++ {
+		c.add(100 * time.Millisecond)
+		h.Work(workSlice)
+	}
+	steps := snapshot(t, h).TimelineSteps
+	if len(steps) > 8 || len(steps) < 4 || steps[0] > 150 || h.tl.every < 4*time.Second {
+		t.Fatalf("after 40 s: %d moments %v, interval %v", len(steps), steps, h.tl.every)
+	}
+	for i := 1; i < len(steps); i++ {
+		if steps[i] <= steps[i-1] {
+			t.Fatalf("moments out of order: %v", steps)
+		}
+	}
+}
+
+// A saved agent loads back into a new host and goes on exactly as the run
+// that was not interrupted: Q-learning, 2,000 steps, saved, loaded, 1,000
+// more, against 3,000 straight.
+func TestSaveLoadAgent(t *testing.T) {
+	run := func(h *Host, c *clock, until int64) {
+		h.Apply(cmd(proto.OpSpeed, "", 0))
+		h.Apply(cmd(proto.OpStopAt, "", float64(until)))
+		h.Apply(cmd(proto.OpPlay, "", 0))
+		for i := 0; i < 10000 && h.run.steps() < until; i++ {
+			c.add(time.Millisecond)
+			h.Work(time.Millisecond)
+		}
+	}
+	h, c := newTestHost(t)
+	h.Apply(cmd(proto.OpAlgorithm, "qlearning", 0))
+	run(h, c, 2000)
+	h.Apply(proto.Command{Op: proto.OpExport, Key: "agent"})
+	files := h.Files()
+	if len(files) != 1 {
+		t.Fatalf("%d files, notices %q", len(files), notices(t, h))
+	}
+	h2, c2 := newTestHost(t)
+	h2.Apply(proto.Command{Op: proto.OpImport, Key: "agent", Text: string(files[0].Data)})
+	if s := snapshot(t, h2); s.Algorithm != "qlearning" || s.Progress.Steps != 2000 || len(s.Notices) != 1 || s.Notices[0].Error {
+		t.Fatalf("loaded: %q at step %d, notices %v", s.Algorithm, s.Progress.Steps, s.Notices)
+	}
+	run(h2, c2, 3000)
+	h3, c3 := newTestHost(t)
+	h3.Apply(cmd(proto.OpAlgorithm, "qlearning", 0))
+	run(h3, c3, 3000)
+	a, b := snapshot(t, h2), snapshot(t, h3)
+	if !reflect.DeepEqual(a.Grid.Q, b.Grid.Q) || a.Progress.Episode != b.Progress.Episode ||
+		!reflect.DeepEqual(a.Charts[0].Series[0].Y, b.Charts[0].Series[0].Y) {
+		t.Fatal("the loaded run went on differently from the one never interrupted")
+	}
+	h2.Apply(proto.Command{Op: proto.OpImport, Key: "agent", Text: `{"format": "something else"}`})
+	if n := notices(t, h2); len(n) != 1 || !strings.HasPrefix(n[0], "error:") {
+		t.Fatalf("a bad save file: %q", n)
 	}
 }

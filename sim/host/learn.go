@@ -19,6 +19,29 @@ type learnRun struct {
 	sel       selection
 	worldFile string
 	q         []float64
+	rec       recording
+}
+
+// recordMost bounds the steps a run keeps for its trajectories export.
+const recordMost = 10000
+
+// recording keeps the last recordMost steps of a grid run.
+type recording struct {
+	steps [recordMost]recorded
+	n     int // steps recorded in all
+}
+
+type recorded struct {
+	s, a, next     int32
+	reward         float64
+	term, trunc    bool
+	episode, index int32
+	run            int32 // the session's run it belongs to (a restart begins another)
+}
+
+func (c *recording) add(r recorded) {
+	c.steps[c.n%recordMost] = r
+	c.n++
 }
 
 // newLearnRun starts agent on w with the seed; the layers both runs have
@@ -49,7 +72,6 @@ func (r *learnRun) kind() string           { return KindGrid }
 func (r *learnRun) algorithm() string      { return r.sess.Agent }
 func (r *learnRun) gridLayers() *layers    { return &r.layers }
 func (r *learnRun) gridWorld() *grid.World { return &r.sess.World }
-func (r *learnRun) step()                  { r.sess.Step() }
 func (r *learnRun) busy() bool             { return true }
 func (r *learnRun) reset()                 { r.sess.Reset() }
 func (r *learnRun) steps() int64           { return int64(r.sess.Steps()) }
@@ -138,6 +160,31 @@ func (r *learnRun) fill(h *Host, s *proto.Snapshot) {
 // charts fills the learning curves: return and length per episode with
 // moving averages, the share of optimal greedy actions, the gap to v* and
 // the size of the updates.
+func (r *learnRun) step() {
+	r.sess.Step()
+	tr, run := r.sess.LastTransition(), r.sess.Runner()
+	r.rec.add(recorded{int32(tr.S), int32(tr.A), int32(tr.Next), tr.Reward, tr.Terminated, tr.Truncated,
+		int32(run.Episode), int32(run.T - 1), int32(r.sess.Run)})
+}
+
+// trajectories returns the recorded steps of the current run, oldest first.
+func (r *learnRun) trajectories() []Step {
+	m := r.sess.Model
+	n := min(r.rec.n, recordMost)
+	out := make([]Step, 0, n)
+	for i := r.rec.n - n; i < r.rec.n; i++ {
+		x := r.rec.steps[i%recordMost]
+		if x.run != int32(r.sess.Run) {
+			continue // an earlier run's
+		}
+		row, col := m.RowCol(int(x.s))
+		out = append(out, Step{State: []float64{float64(x.s)}, Observation: []float64{float64(row), float64(col)},
+			Action: []float64{float64(x.a)}, NextState: []float64{float64(x.next)}, Discrete: true,
+			Reward: x.reward, Terminated: x.term, Truncated: x.trunc, Episode: int64(x.episode), Index: int64(x.index)})
+	}
+	return out
+}
+
 func (r *learnRun) charts(s *proto.Snapshot) {
 	sn := &r.snap
 	// Long runs are thinned (neighbouring episodes averaged), so each point

@@ -38,11 +38,16 @@ func Serve(h *Host, t Transport) {
 		for _, m := range msgs {
 			h.Handle(m)
 		}
+		for _, f := range h.Files() {
+			t.Send(proto.AppendFile(buf[:0], &f))
+		}
+		wait = h.Work(workSlice)
+		// After the work, before waiting: the step that ends a run (a
+		// convergence) is the last change, and the wait may be long.
 		if h.Wants() {
 			buf = h.AppendSnapshot(buf[:0])
 			t.Send(buf)
 		}
-		wait = h.Work(workSlice)
 	}
 }
 

@@ -46,6 +46,8 @@ var families = []family{
 		func(w *grid.World, _, a string, prev *layers) (run, error) { return newPGRun(*w, a, prev) }},
 	{"Actor-critic (continuous actions)", KindContinuous, session.ControlAgents, controlSpeed,
 		func(_ *grid.World, env, a string, _ *layers) (run, error) { return newControlRun(env, a, 1) }},
+	{"Learning from preferences (RLHF, DPO)", KindGrid, session.PrefsMethods, learnSpeed,
+		func(w *grid.World, _, a string, prev *layers) (run, error) { return newPrefsRun(*w, a, prev) }},
 	{"Deep Q-learning (ch. 8)", KindGrid, session.DQNAgents, learnSpeed,
 		func(w *grid.World, _, a string, prev *layers) (run, error) { return newDQNGridRun(*w, a, prev) }},
 	{"Policy optimisation (PPO, A2C)", KindContinuous, session.PPOAgents, controlSpeed,
@@ -371,7 +373,11 @@ func (h *Host) setup(text string) error {
 	} else if next, err = h.fresh(s.World, s.WorldFile, s.Algorithm); err != nil {
 		return fmt.Errorf("setup: %v", err)
 	}
-	if err := h.applyValues(next, s.Values); err != nil {
+	values := s.Values
+	if s.Loose {
+		values = h.known(next, values)
+	}
+	if err := h.applyValues(next, values); err != nil {
 		return fmt.Errorf("setup: %v", err)
 	}
 	if err := h.applyLayers(next, s.Layers); err != nil {
@@ -384,4 +390,17 @@ func (h *Host) setup(text string) error {
 	h.lesson, h.playing, h.stopAt = lesson, s.Playing, max(s.StopAt, 0)
 	h.last = h.now()
 	return nil
+}
+
+// known keeps the values run r has parameters for.
+func (h *Host) known(r run, values map[string]float64) map[string]float64 {
+	var s proto.Snapshot
+	r.fill(h, &s)
+	out := map[string]float64{}
+	for _, p := range s.Params {
+		if v, ok := values[p.Key]; ok {
+			out[p.Key] = v
+		}
+	}
+	return out
 }

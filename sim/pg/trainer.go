@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"bellman/sim/agent"
 	"bellman/sim/mdp"
@@ -60,13 +61,18 @@ type Trainer struct {
 	grad   []float64 // ∇J at the last finished episode's start
 	sample []float64 // the last finished episode's ĝ
 	greedy []int
+
+	// The sources of the environment's and the agent's random streams,
+	// kept to save their state (save.go).
+	envSrc, agSrc *rand.PCG
 }
 
 // NewTrainer returns a trainer of method c.Method on model m: episodes
 // start in start (−1: uniformly among the non-terminal states) and are
 // cut after length steps.
 func NewTrainer(m *mdp.Model, c Config, start, length int, seed uint64) (*Trainer, error) {
-	envRng, agRng := agent.Streams(seed)
+	envSrc, agSrc := agent.Sources(seed)
+	envRng, agRng := rand.New(envSrc), rand.New(agSrc)
 	ag, err := NewAgent(m.S, m.A, c, agRng)
 	if err != nil {
 		return nil, err
@@ -83,6 +89,7 @@ func NewTrainer(m *mdp.Model, c Config, start, length int, seed uint64) (*Traine
 		h0: make([]float64, m.S*m.A), grad: make([]float64, m.S*m.A), sample: make([]float64, m.S*m.A),
 		greedy: make([]int, m.S)}
 	t.pol0 = Policy{S: m.S, A: m.A, H: t.h0}
+	t.envSrc, t.agSrc = envSrc, agSrc
 	if m.S <= MaxExactStates {
 		d0, err := StartDistribution(m, start)
 		if err != nil {

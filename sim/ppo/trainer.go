@@ -75,6 +75,11 @@ type Trainer struct {
 	last            Episode
 	stats           Stats
 	diverged        string
+
+	// The sources of the action, shuffling and environment streams, kept
+	// to save their state (save.go).
+	actSrc, shufSrc *rand.PCG
+	envSrc          []*rand.PCG
 }
 
 // NewTrainer returns a trainer of a new agent on cfg.NumEnvs environments
@@ -90,10 +95,8 @@ func NewTrainer(newEnv func() (control.Env, error), cfg Config, seed uint64) (*T
 		return nil, errors.New("ppo: no environment")
 	}
 	N := cfg.NumEnvs
-	t := &Trainer{
-		actRNG:  rand.New(rand.NewPCG(seed, StreamAct)),
-		shufRNG: rand.New(rand.NewPCG(seed, StreamShuffle)),
-	}
+	t := &Trainer{actSrc: rand.NewPCG(seed, StreamAct), shufSrc: rand.NewPCG(seed, StreamShuffle)}
+	t.actRNG, t.shufRNG = rand.New(t.actSrc), rand.New(t.shufSrc)
 	for i := 0; i < N; i++ {
 		e, err := newEnv()
 		if err != nil {
@@ -111,7 +114,8 @@ func NewTrainer(newEnv func() (control.Env, error), cfg Config, seed uint64) (*T
 			return nil, fmt.Errorf("ppo: environment %d differs in shape from the first", i)
 		}
 		t.envs = append(t.envs, tl)
-		t.envRNG = append(t.envRNG, rand.New(rand.NewPCG(seed, StreamEnv+uint64(i))))
+		t.envSrc = append(t.envSrc, rand.NewPCG(seed, StreamEnv+uint64(i)))
+		t.envRNG = append(t.envRNG, rand.New(t.envSrc[i]))
 		if cfg.NormObs {
 			t.obsNorm = append(t.obsNorm, &obsNormalizer{NewRunningMeanStd(tl.ObsDim())})
 		}

@@ -32,6 +32,9 @@ type Lesson struct {
 	Speed     float64            `json:"speed"`            // steps (planning: sweeps) a second; 0 as fast as possible
 	Ramp      float64            `json:"ramp,omitempty"`   // if set, the speed it opens at, rising to Speed over RampSeconds (SpeedAt)
 	Watch     string             `json:"watch"`            // what to look for, for the class
+	// Compare, if set, starts a comparison once the lesson is set up, in
+	// the address's form: "seeds=1-3&b.algorithm=reinforce&stop=20000".
+	Compare string `json:"compare,omitempty"`
 }
 
 // Catalog is what a host offers, sent once when it starts: the world
@@ -78,6 +81,9 @@ type Setup struct {
 	// StopAt, if positive, pauses the run when its step counter reaches it
 	// (the runs of a comparison stop at the same point).
 	StopAt int64 `json:"stopAt,omitempty"`
+	// Loose leaves out values the method has no parameter for (a
+	// comparison's B with another method) instead of refusing the setup.
+	Loose bool `json:"loose,omitempty"`
 }
 
 // Text returns s as the Text of an OpSetup command. Non-finite values,

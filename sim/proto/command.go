@@ -28,11 +28,18 @@ const (
 	OpSetup        // restore a run from the Setup JSON in Text (a restart, a compare run)
 	OpBad          // a request the sender could not turn into a command; Text says why
 	OpStopAt       // pause when the step counter reaches Value (0: never)
+	OpAct          // take one step with action Value, a person's move
+	OpPair         // draw the next pair of trajectories for a person to compare
+	OpLabel        // label pair Row: A preferred if Value ≠ 0, else B
+	OpExport       // send the file named Key: "labels", "agent", "report", "trajectories"
+	OpImport       // read the file named Key from Text
+	OpTimeline     // show kept moment Value of the run's timeline (−1: live)
 	opCount
 )
 
 var opNames = [...]string{"none", "play", "pause", "toggle", "step", "reset", "set", "world", "load",
-	"algorithm", "speed", "layer", "select", "lesson", "want", "setup", "bad", "stopAt"}
+	"algorithm", "speed", "layer", "select", "lesson", "want", "setup", "bad", "stopAt", "act", "pair", "label",
+	"export", "import", "timeline"}
 
 // String returns the operation's name, as the page's bridge spells it.
 func (o Op) String() string {
@@ -73,7 +80,47 @@ const (
 	kindCommands = 'C'
 	kindSnapshot = 'S'
 	kindCatalog  = 'K'
+	kindFile     = 'F'
 )
+
+// File is a file a host sends on OpExport: a download for the page.
+type File struct {
+	Name string // a file name, e.g. "bellman-zhao-5x5-labels.json"
+	Type string // its media type
+	Data []byte
+}
+
+// MaxFile bounds a file a host sends.
+const MaxFile = 64 << 20
+
+// AppendFile appends a message holding f to dst.
+func AppendFile(dst []byte, f *File) []byte {
+	w := writer{dst}
+	w.u8(kindFile)
+	w.str(f.Name)
+	w.str(f.Type)
+	w.bytes(f.Data)
+	return w.b
+}
+
+// DecodeFile reads a message made by AppendFile.
+func DecodeFile(msg []byte) (File, error) {
+	r := reader{b: msg}
+	if k := r.u8("kind"); r.err == nil && k != kindFile {
+		return File{}, fmt.Errorf("file: message of kind %q, not a file", k)
+	}
+	f := File{Name: r.str("name"), Type: r.str("type"), Data: r.bytes("data", nil)}
+	if r.err == nil && r.off != len(msg) {
+		r.fail("end", "%d bytes after the file", len(msg)-r.off)
+	}
+	if r.err != nil {
+		return File{}, fmt.Errorf("file: %v", r.err)
+	}
+	if len(f.Data) > MaxFile {
+		return File{}, fmt.Errorf("file: %d bytes, more than %d", len(f.Data), MaxFile)
+	}
+	return f, nil
+}
 
 // AppendCommands appends a message holding cmds to dst.
 func AppendCommands(dst []byte, cmds []Command) []byte {
@@ -145,6 +192,8 @@ func Kind(msg []byte) string {
 		return "snapshot"
 	case kindCatalog:
 		return "catalog"
+	case kindFile:
+		return "file"
 	}
 	return ""
 }

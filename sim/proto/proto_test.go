@@ -256,3 +256,14 @@ func FuzzDecodeSnapshot(f *testing.F) {
 		}
 	})
 }
+
+func TestFileRoundTrip(t *testing.T) {
+	f := File{Name: "labels.json", Type: "application/json", Data: []byte(`{"pairs": []}`)}
+	got, err := DecodeFile(AppendFile(nil, &f))
+	if err != nil || !reflect.DeepEqual(got, f) {
+		t.Fatalf("%+v, %v", got, err)
+	}
+	if _, err := DecodeFile(AppendFile(nil, &f)[:5]); err == nil {
+		t.Fatal("a cut file decoded")
+	}
+}

@@ -33,16 +33,23 @@ type Snapshot struct {
 	// StepsPerSec is the steps (sweeps, environment steps) of the last
 	// second; Updates the network updates of the last second, if any.
 	StepsPerSec, UpdatesPerSec float64
-	Busy                       bool   // stepping still changes something
-	Diverged                   string // what went NaN or infinite, if anything
-	Crashed                    string // the run stopped on an internal error (a panic): its message
-	Counter                    string // the header's counter, e.g. "sweep 133 ✓"
-	Line                       []Mark // the status line
+	MemoryMB                   float64 // the host's memory from the system (Go's runtime, measured once a second)
+	Busy                       bool    // stepping still changes something
+	Diverged                   string  // what went NaN or infinite, if anything
+	Crashed                    string  // the run stopped on an internal error (a panic): its message
+	Counter                    string  // the header's counter, e.g. "sweep 133 ✓"
+	Line                       []Mark  // the status line
 	Notices                    []Notice
 	Params                     []Param
 	Progress                   Progress
 	Charts                     []Chart
 	StopAt                     int64 // pause at this step count (0: never)
+	// TimelineAt is the kept moment this snapshot shows (−1: the run
+	// live); TimelineSteps the steps of the moments kept, LiveSteps the
+	// live run's step while an earlier moment is shown.
+	TimelineAt    int
+	TimelineSteps []float64
+	LiveSteps     int64
 
 	HasGrid bool
 	Grid    Grid
@@ -52,6 +59,19 @@ type Snapshot struct {
 	Lab     Lab
 	HasNet  bool
 	Net     Net
+	HasPair bool
+	Pair    Pair
+}
+
+// Pair is the pair of trajectories a person is asked to compare (its
+// cells are Grid.Trail for A and Grid.Trail2 for B).
+type Pair struct {
+	Index            int
+	Pending          bool    // drawn, waiting for a label
+	Person           bool    // labelled by a person
+	P                float64 // the label: the probability A is preferred (NaN: none yet)
+	ReturnA, ReturnB float64 // their true returns, shown once labelled
+	Steps            int
 }
 
 // Net is a network view: the network's columns of units (inputs first),
@@ -94,6 +114,7 @@ type Progress struct {
 	EpisodeStep int     // steps of the current episode
 	Return      float64 // return of the current episode so far
 	LastReturn  float64 // return of the last finished episode
+	Mean10      float64 // mean return of the last 10 finished episodes (NaN before the first)
 	Epsilon     float64 // exploration rate ε
 	Optimal     float64 // share of reachable states whose greedy action is optimal
 	Gap         float64 // max_s |v_π(s) − v*(s)| of the greedy policy
@@ -155,14 +176,17 @@ type Grid struct {
 	Scale      float64 // ±Scale is the colour range the host suggests (0: follow the data)
 
 	// A learning agent's (empty for planning):
-	VStar       []float64 // v* of the same γ
-	Visits      []float64 // per state
-	Traces      []float64 // Σ_a e(s,a) per state; empty without traces
-	Optimal     []bool    // per state: the greedy action is optimal
-	Reachable   []bool    // per state: reachable from the start (empty: all are)
-	Agent       int       // the agent's cell, −1 for none
-	Trail       []int32   // cells of the current episode, its start first
-	EpisodeDone bool      // the last step ended an episode
+	VStar     []float64 // v* of the same γ
+	Visits    []float64 // per state
+	Traces    []float64 // Σ_a e(s,a) per state; empty without traces
+	Optimal   []bool    // per state: the greedy action is optimal
+	Reachable []bool    // per state: reachable from the start (empty: all are)
+	Agent     int       // the agent's cell, −1 for none
+	Trail     []int32   // cells of the current episode, its start first
+	// Trail2 is a second path drawn beside Trail (the other trajectory of
+	// a pair a person compares: Trail is A, Trail2 B).
+	Trail2      []int32
+	EpisodeDone bool // the last step ended an episode
 
 	// Fields are what a method adds to the picture (a policy's entropy,
 	// the exact gradient, an approximation's error, …), each drawn when the
@@ -305,6 +329,7 @@ func AppendSnapshot(dst []byte, s *Snapshot) []byte {
 	w.f64(s.Speed)
 	w.f64(s.StepsPerSec)
 	w.f64(s.UpdatesPerSec)
+	w.f64(s.MemoryMB)
 	w.bool(s.Busy)
 	w.str(s.Diverged)
 	w.str(s.Crashed)
@@ -329,6 +354,9 @@ func AppendSnapshot(dst []byte, s *Snapshot) []byte {
 		writeChart(&w, &s.Charts[i])
 	}
 	w.int(int(s.StopAt))
+	w.int(s.TimelineAt)
+	w.f64s(s.TimelineSteps)
+	w.int(int(s.LiveSteps))
 	w.bool(s.HasGrid)
 	if s.HasGrid {
 		writeGrid(&w, &s.Grid)
@@ -344,6 +372,17 @@ func AppendSnapshot(dst []byte, s *Snapshot) []byte {
 	w.bool(s.HasNet)
 	if s.HasNet {
 		writeNet(&w, &s.Net)
+	}
+	w.bool(s.HasPair)
+	if s.HasPair {
+		p := &s.Pair
+		w.int(p.Index)
+		w.bool(p.Pending)
+		w.bool(p.Person)
+		w.f64(p.P)
+		w.f64(p.ReturnA)
+		w.f64(p.ReturnB)
+		w.int(p.Steps)
 	}
 	return w.b
 }
@@ -374,6 +413,7 @@ func writeProgress(w *writer, p *Progress) {
 	w.int(p.EpisodeStep)
 	w.f64(p.Return)
 	w.f64(p.LastReturn)
+	w.f64(p.Mean10)
 	w.f64(p.Epsilon)
 	w.f64(p.Optimal)
 	w.f64(p.Gap)
@@ -434,6 +474,7 @@ func writeGrid(w *writer, g *Grid) {
 	w.bools(g.Reachable)
 	w.int(g.Agent)
 	w.ints(g.Trail)
+	w.ints(g.Trail2)
 	w.bool(g.EpisodeDone)
 	writeFields(w, g.Fields)
 	writeFields(w, g.Features)
@@ -629,6 +670,7 @@ func DecodeSnapshot(msg []byte, s *Snapshot) error {
 	s.Speed = r.f64("speed")
 	s.StepsPerSec = r.f64("stepsPerSec")
 	s.UpdatesPerSec = r.f64("updatesPerSec")
+	s.MemoryMB = r.f64("memoryMB")
 	s.Busy = r.bool("busy")
 	r.strInto("diverged", &s.Diverged)
 	r.strInto("crashed", &s.Crashed)
@@ -657,6 +699,9 @@ func DecodeSnapshot(msg []byte, s *Snapshot) error {
 		readChart(&r, &s.Charts[i])
 	}
 	s.StopAt = r.long("stopAt")
+	s.TimelineAt = r.int("timelineAt")
+	s.TimelineSteps = r.f64s("timelineSteps", s.TimelineSteps)
+	s.LiveSteps = r.long("liveSteps")
 	if s.HasGrid = r.bool("hasGrid"); s.HasGrid {
 		readGrid(&r, &s.Grid)
 	}
@@ -668,6 +713,16 @@ func DecodeSnapshot(msg []byte, s *Snapshot) error {
 	}
 	if s.HasNet = r.bool("hasNet"); s.HasNet {
 		readNet(&r, &s.Net)
+	}
+	if s.HasPair = r.bool("hasPair"); s.HasPair {
+		p := &s.Pair
+		p.Index = r.int("pair.index")
+		p.Pending = r.bool("pair.pending")
+		p.Person = r.bool("pair.person")
+		p.P = r.f64("pair.p")
+		p.ReturnA = r.f64("pair.returnA")
+		p.ReturnB = r.f64("pair.returnB")
+		p.Steps = r.int("pair.steps")
 	}
 	if r.err == nil && r.off != len(msg) {
 		r.fail("end", "%d bytes after the snapshot", len(msg)-r.off)
@@ -719,6 +774,7 @@ func readProgress(r *reader, p *Progress) {
 	p.EpisodeStep = r.int("progress.episodeStep")
 	p.Return = r.f64("progress.return")
 	p.LastReturn = r.f64("progress.lastReturn")
+	p.Mean10 = r.f64("progress.mean10")
 	p.Epsilon = r.f64("progress.epsilon")
 	p.Optimal = r.f64("progress.optimal")
 	p.Gap = r.f64("progress.gap")
@@ -782,6 +838,7 @@ func readGrid(r *reader, g *Grid) {
 	g.Reachable = r.bools("grid.reachable", g.Reachable)
 	g.Agent = r.int("grid.agent")
 	g.Trail = r.ints("grid.trail", g.Trail)
+	g.Trail2 = r.ints("grid.trail2", g.Trail2)
 	g.EpisodeDone = r.bool("grid.episodeDone")
 	g.Fields = readFields(r, "grid.fields", g.Fields)
 	g.Features = readFields(r, "grid.features", g.Features)
@@ -953,9 +1010,11 @@ func (g *Grid) check() error {
 	if g.Agent < -1 || g.Agent >= cells {
 		return fmt.Errorf("agent in cell %d of %d", g.Agent, cells)
 	}
-	for _, c := range g.Trail {
-		if c < 0 || int(c) >= cells {
-			return fmt.Errorf("trail through cell %d of %d", c, cells)
+	for _, tr := range [2][]int32{g.Trail, g.Trail2} {
+		for _, c := range tr {
+			if c < 0 || int(c) >= cells {
+				return fmt.Errorf("trail through cell %d of %d", c, cells)
+			}
 		}
 	}
 	if g.Selected {

@@ -48,6 +48,8 @@ type Control struct {
 	// HeatmapEvery makes Step refresh the heatmaps every this many
 	// environment steps; 0 (the default) leaves it to RefreshHeatmaps.
 	HeatmapEvery int
+	// SaveReplay makes Save include the replay buffer (save_control.go).
+	SaveReplay bool
 
 	schema param.Schema
 	vals   param.Values
@@ -67,7 +69,9 @@ type Control struct {
 	traj, prevTraj []Point
 	returns        curve
 	losses, meanQ  curve
-	lastLoss       float64 // of the last step with updates
+	recent         [10]float64 // returns of the last 10 episodes, a ring
+	nRecent        int         // episodes put into recent
+	lastLoss       float64     // of the last step with updates
 	lastQ          float64
 
 	version int
@@ -266,6 +270,7 @@ func (c *Control) build() error {
 	c.addPoint()
 	c.returns, c.losses, c.meanQ = newCurve(), newCurve(), newCurve()
 	c.lastLoss, c.lastQ = 0, 0
+	c.nRecent = 0
 	c.version++
 	c.RefreshHeatmaps()
 	return nil
@@ -379,6 +384,8 @@ func (c *Control) Step() {
 	}
 	if res.EpisodeDone {
 		c.returns.add(x, c.tr.Last().Return)
+		c.recent[c.nRecent%len(c.recent)] = c.tr.Last().Return
+		c.nRecent++
 	}
 	if c.HeatmapEvery > 0 && c.tr.Steps()%c.HeatmapEvery == 0 {
 		c.RefreshHeatmaps()
@@ -484,9 +491,13 @@ type ControlSnapshot struct {
 	EpisodeReturn            float64 // return of the episode so far
 	EpisodeLength            int     // steps of the episode so far
 	LastReturn               float64 // return of the last finished episode
-	ReplayLen, ReplayCap     int
-	Sigma                    float64 // exploration noise σ of the next step
-	Learning                 bool    // random warm-up over: acting by μ(s) + noise
+	// MeanLast10 is the mean return of the last 10 finished episodes (of
+	// as many as there are, NaN before the first): Gymnasium's measure of
+	// a solved task.
+	MeanLast10           float64
+	ReplayLen, ReplayCap int
+	Sigma                float64 // exploration noise σ of the next step
+	Learning             bool    // random warm-up over: acting by μ(s) + noise
 }
 
 // Snapshot copies the session's state into dst, reusing its buffers; it
@@ -515,6 +526,14 @@ func (c *Control) Snapshot(dst *ControlSnapshot) {
 	dst.Steps, dst.Updates, dst.Episodes = tr.Steps(), a.Updates(), tr.Episodes()
 	dst.EpisodeReturn, dst.EpisodeLength = tr.Current()
 	dst.LastReturn = tr.Last().Return
+	dst.MeanLast10 = math.NaN()
+	if n := min(c.nRecent, len(c.recent)); n > 0 {
+		sum := 0.0
+		for _, r := range c.recent[:n] {
+			sum += r
+		}
+		dst.MeanLast10 = sum / float64(n)
+	}
 	dst.ReplayLen, dst.ReplayCap = a.Replay().Len(), a.Replay().Cap()
 	dst.Sigma = tr.Sigma()
 	dst.Learning = tr.Steps() >= a.Config().LearningStarts

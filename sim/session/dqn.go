@@ -45,6 +45,8 @@ type DQNControl struct {
 	// HeatmapEvery makes Step refresh the heatmaps every this many
 	// environment steps; 0 (the default) leaves it to RefreshHeatmaps.
 	HeatmapEvery int
+	// SaveReplay makes Save include the replay buffer (save_dqn.go).
+	SaveReplay bool
 
 	schema param.Schema
 	vals   param.Values

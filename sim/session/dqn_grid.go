@@ -27,6 +27,8 @@ type DQNGrid struct {
 	World  grid.World // with the current rewards and slip
 	Model  *grid.Model
 	method dqn.Method
+	// SaveReplay makes Save include the replay buffer (save_dqn.go).
+	SaveReplay bool
 
 	schema param.Schema
 	vals   param.Values

@@ -263,9 +263,16 @@ func (g *Grid) SetAlgorithm(algorithm string) error {
 	return nil
 }
 
-// Reset starts the algorithm again from v = 0.
+// Reset starts the algorithm again from v = 0. Policy evaluation keeps the
+// policy it evaluates; policy iteration starts again from its first
+// policy, not from the one it improved to, so its few iterations can be
+// watched again.
 func (g *Grid) Reset() {
-	g.solver.Reset() // keeps the policy evaluated, or policy iteration's start
+	if g.Algorithm == "pi" || g.Algorithm == "tpi" {
+		g.rebuild(true) // the parameters were valid when set, so this cannot fail
+	} else {
+		g.solver.Reset()
+	}
 	g.clearHistory()
 }
 

@@ -353,3 +353,28 @@ func TestEvaluatePolicyChoice(t *testing.T) {
 		check("greedy of "+from+" at γ 0.5", g, []float64{1, 2, 2, 2})
 	}
 }
+
+// Reset starts policy iteration again from its first policy: a second run
+// takes the same iterations as the first (Zhao's 5x5 world: 7), not one.
+func TestPolicyIterationResetAgain(t *testing.T) {
+	w, err := grid.Parse([]byte(`{"layout": [".....", ".FF..", "..F..", ".FTF.", ".F..."]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := NewGrid(w, "pi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func() (int, int) {
+		for !g.Converged() {
+			g.Step()
+		}
+		return g.Sweeps(), g.Iterations()
+	}
+	s1, i1 := run()
+	g.Reset()
+	s2, i2 := run()
+	if s1 != s2 || i1 != i2 || i1 < 2 {
+		t.Fatalf("first run %d sweeps, %d iterations; after a reset %d sweeps, %d iterations", s1, i1, s2, i2)
+	}
+}

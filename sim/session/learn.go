@@ -1,7 +1,9 @@
 package session
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"bellman/sim/agent"
 	"bellman/sim/grid"
@@ -76,6 +78,9 @@ type Learn struct {
 	vals   param.Values
 	runner *agent.Runner
 	opt    *agent.Optimum
+	// The sources of the environment's and the agent's random streams,
+	// kept to save their state (save_learn.go).
+	envSrc, agSrc *rand.PCG
 
 	greedy []int
 	pairs  []float64 // traces per pair, for summing per state
@@ -89,6 +94,7 @@ type Learn struct {
 	share, gap float64
 	gapStep    int // steps at the last evaluation
 	last       EpisodeStats
+	lastTr     agent.Transition // of the last Step (save_export.go)
 }
 
 // NewLearn starts the named agent on world with default parameters and the
@@ -210,7 +216,8 @@ func (l *Learn) reset() error {
 	if err != nil {
 		return err
 	}
-	envRng, agRng := agent.Streams(uint64(l.vals[KeySeed]))
+	envSrc, agSrc := agent.Sources(uint64(l.vals[KeySeed]))
+	envRng, agRng := rand.New(envSrc), rand.New(agSrc)
 	ag, err := agent.New(l.Agent, m.Model, cfg, agRng)
 	if err != nil {
 		return err
@@ -224,6 +231,7 @@ func (l *Learn) reset() error {
 		return err
 	}
 	l.World, l.Model, l.opt, l.runner = w, m, opt, agent.NewRunner(env, ag)
+	l.envSrc, l.agSrc = envSrc, agSrc
 	l.greedy = make([]int, m.S)
 	l.pairs = make([]float64, m.S*m.A)
 	l.q = make([]float64, m.S*m.A)
@@ -377,9 +385,38 @@ func (l *Learn) Reset() {
 
 // Step takes one environment step, with the agent's learning and planning
 // for it, and reports whether it ended an episode.
-func (l *Learn) Step() (ended bool) {
+func (l *Learn) Step() (ended bool) { return l.took(l.runner.Step()) }
+
+// Move takes one step with action a, a person's move: the agent learns
+// from it if it can (agent.Steerable; MC Basic cannot), as from its own.
+// It returns the step and the agent's q(s,a) before and after it.
+func (l *Learn) Move(a int) (tr agent.Transition, before, after float64, err error) {
+	if a < 0 || a >= l.Model.A {
+		return tr, 0, 0, fmt.Errorf("no action %d in a world of %d actions", a, l.Model.A)
+	}
 	r := l.runner
-	tr := r.Step()
+	s := r.State
+	if r.Ended() {
+		s = -1 // a new episode starts first; read its state below
+	}
+	q := r.Agent.Table()
+	if s >= 0 {
+		before = q[s*l.Model.A+a]
+	}
+	tr = r.StepAs(a)
+	if s < 0 {
+		before = math.NaN()
+	}
+	after = q[tr.S*l.Model.A+a]
+	l.took(tr)
+	return tr, before, after, nil
+}
+
+// took does a session's part of a step: the trail, the counts, the
+// histories at an episode's end and the evaluations.
+func (l *Learn) took(tr agent.Transition) (ended bool) {
+	r := l.runner
+	l.lastTr = tr
 	if tr.Began {
 		l.trail = l.trail[:0]
 		l.addTrail(l.Model.Cell[tr.S])

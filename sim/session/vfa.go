@@ -3,6 +3,7 @@ package session
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"bellman/sim/agent"
 	"bellman/sim/dp"
@@ -70,6 +71,10 @@ type VFA struct {
 	returns, lengths, rmses curve
 	optimal                 curve
 	trail                   []int
+
+	// The sources of the environment's and the learner's random streams,
+	// kept to save their state (save_vfa.go).
+	envSrc, agSrc *rand.PCG
 }
 
 // NewVFA starts method (a key of VFAAgents) on world with its defaults
@@ -185,7 +190,9 @@ func (s *VFA) build() error {
 			return fmt.Errorf("the start cell is the target, which ends the episode at once")
 		}
 	}
-	envRng, agRng := agent.Streams(uint64(v[KeySeed]))
+	envSrc, agSrc := agent.Sources(uint64(v[KeySeed]))
+	envRng, agRng := rand.New(envSrc), rand.New(agSrc)
+	s.envSrc, s.agSrc = envSrc, agSrc
 	task, err := vfa.NewGridTask(m, start, int(v[KeyEpisodeLength]), envRng)
 	if err != nil {
 		return err

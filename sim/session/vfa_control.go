@@ -3,6 +3,7 @@ package session
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 
 	"bellman/sim/agent"
@@ -72,6 +73,10 @@ type VFAControl struct {
 	lengths        curve
 	last           float64 // return of the last finished episode
 	episodes       int     // finished
+
+	// The sources of the environment's and the learner's random streams,
+	// kept to save their state (save_vfa.go).
+	envSrc, agSrc *rand.PCG
 }
 
 // NewVFAControl starts method (a key of VFAControlAgents) on env (one of
@@ -128,7 +133,9 @@ func (c *VFAControl) build() error {
 	if err != nil {
 		return err
 	}
-	envRng, agRng := agent.Streams(uint64(c.vals[KeySeed]))
+	envSrc, agSrc := agent.Sources(uint64(c.vals[KeySeed]))
+	envRng, agRng := rand.New(envSrc), rand.New(agSrc)
+	c.envSrc, c.agSrc = envSrc, agSrc
 	task, err := vfa.NewControlTask(e, envRng)
 	if err != nil {
 		return err

@@ -116,7 +116,10 @@ func TestOneHotIsTabularControl(t *testing.T) {
 		n       int
 	}{{"nstep-sarsa", false, 1}, {"nstep-sarsa", false, 3}, {"qlearning", true, 1}} {
 		acfg := agent.DefaultConfig(c.tabular)
-		acfg.Alpha, acfg.Epsilon, acfg.N, acfg.Gamma = 0.2, 0.3, c.n, 0.95
+		// The linear learner starts from w = 0: so must the table (the
+		// tabular defaults are optimistic, q₀ 10), and ε stays fixed.
+		acfg.Alpha, acfg.Epsilon, acfg.N, acfg.Gamma, acfg.Q0 = 0.2, 0.3, c.n, 0.95, 0
+		acfg.EpsilonDecay, acfg.EpsilonMin = 1, 0
 		envA, agA := agent.Streams(5)
 		tab, err := agent.New(c.tabular, m.Model, acfg, agA)
 		if err != nil {

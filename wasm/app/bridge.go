@@ -18,6 +18,11 @@ const (
 	reqSelectRun                     // draw run id
 	reqAddress                       // set up what an address says (text)
 	reqBad                           // a call the bridge could not read (text: why)
+	reqPNG                           // offer the canvas as a PNG file
+	reqPresenter                     // presenter view on (id 1) or off
+	reqMotion                        // the agent glides (id 1) or jumps
+	reqPaint                         // paint cell kind text at canvas point (x, y)
+	reqReshape                       // add or remove the last row or column (text)
 )
 
 // request is one call of the page, applied by the game loop.
@@ -34,6 +39,7 @@ type request struct {
 type Bridge struct {
 	mu    sync.Mutex
 	queue []request
+	paint string // the cell kind the canvas paints, "" to select cells
 }
 
 // Push queues a request. A set that follows a set of the same key

@@ -1,7 +1,11 @@
 package app
 
 import (
+	"bytes"
+	"fmt"
+	"image"
 	"image/color"
+	"image/png"
 	"runtime"
 	"sync"
 	"time"
@@ -37,6 +41,11 @@ type Game struct {
 
 	world, sceneName string // of the last snapshot drawn: a new one resets the view
 	pendingCompare   *client.Compare
+	comparedLesson   string // the lesson whose comparison was started
+	wantPNG          bool   // the page asked for the canvas as a PNG
+	lastPaint        [2]int // the cell painted last this frame
+	lastKind         byte
+	pngPix           []byte
 
 	frames       int
 	updateMs     float64
@@ -53,6 +62,7 @@ type Game struct {
 	gameAllocs         uint64
 	gameFrames         int
 	gameAllocsPerFrame float64
+	memoryMB           float64
 }
 
 // allocSample is how often Update and Draw count their own allocations:
@@ -106,7 +116,10 @@ func (g *Game) Update() error {
 	for _, r := range g.reqs {
 		g.handle(r)
 	}
+	g.client.FlushPaint() // a drag's cells, as one new world
+	g.lastPaint = [2]int{-1, -1}
 	g.client.Poll()
+	g.lessonCompare()
 	if g.pendingCompare != nil {
 		if r, ok := g.client.Selected(); ok && r.Synced() {
 			if err := g.client.StartCompare(*g.pendingCompare); err != nil {
@@ -165,11 +178,32 @@ func (g *Game) handle(r request) {
 		for _, p := range problems {
 			c.Say("error: address: "+p, true)
 		}
-		c.Send(a.Commands()...)
+		c.Send(a.Commands()...) // a locked control refuses its part
 		c.Send(proto.Command{Op: proto.OpWant})
+		c.Teach(a.Hide, a.Lock)
 		g.pendingCompare = a.Compare
 	case reqBad:
 		c.Say("error: "+r.text, true)
+	case reqPNG:
+		g.wantPNG = true
+	case reqPresenter:
+		g.grid.Boost, g.ctl.Boost = 1, 1
+		if r.id == 1 {
+			g.grid.Boost, g.ctl.Boost = 1.5, 1.5
+		}
+	case reqMotion:
+		g.grid.Still = r.id == 0
+	case reqPaint:
+		if row, col, ok := g.grid.Cell(r.x, r.y); ok && (row != g.lastPaint[0] || col != g.lastPaint[1] || r.text[0] != g.lastKind) {
+			g.lastPaint, g.lastKind = [2]int{row, col}, r.text[0]
+			if err := c.Paint(row, col, r.text[0]); err != nil {
+				c.Say("error: "+err.Error(), true)
+			}
+		}
+	case reqReshape:
+		if err := c.Reshape(r.text); err != nil {
+			c.Say("error: "+err.Error(), true)
+		}
 	}
 }
 
@@ -186,6 +220,7 @@ func (g *Game) measure(now time.Time) {
 		g.allocsPerFrame = float64(ms.Mallocs-g.mallocs) / float64(frames)
 	}
 	g.mallocs, g.allocFrames = ms.Mallocs, g.frames
+	g.memoryMB = float64(ms.Sys) / (1 << 20)
 	if g.gameFrames > 0 {
 		g.gameAllocsPerFrame = float64(g.gameAllocs) / float64(g.gameFrames)
 	}
@@ -221,6 +256,10 @@ func (g *Game) Draw(screen *ebiten.Image) {
 		if startup.Snapshot == 0 {
 			startup.Snapshot = pageNow()
 		}
+		if g.wantPNG {
+			g.wantPNG = false
+			g.offerPNG(screen, s)
+		}
 	}
 	g.client.Drawn()
 	g.frames++
@@ -244,7 +283,8 @@ func (g *Game) StatusJSON() string {
 		x, y, cell := g.grid.Geom()
 		g.status = g.client.Status(&client.Frame{Frame: g.frames, UpdateMs: g.updateMs, DrawMs: g.drawMs,
 			FirstFrameMs: g.firstFrameMs, AllocsPerFrame: g.allocsPerFrame, GameAllocsPerFrame: g.gameAllocsPerFrame,
-			Startup: startup, Geom: client.Geom{X: x, Y: y, Cell: cell}, Scale: g.grid.Scale(), Worker: client.Where})
+			Startup: startup, Geom: client.Geom{X: x, Y: y, Cell: cell}, Scale: g.grid.Scale(), Worker: client.Where,
+			MemoryMB: g.memoryMB})
 		g.statusFrame = g.frames
 	}
 	return string(g.status)
@@ -272,3 +312,52 @@ func (g *Game) LayoutF(w, h float64) (float64, float64) {
 
 // Layout is not used (LayoutF is), but ebiten.Game requires it.
 func (g *Game) Layout(w, h int) (int, int) { return w, h }
+
+// TakeFile returns the file on offer for the page, and forgets it.
+func (g *Game) TakeFile() (proto.File, bool) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.client.TakeFile()
+}
+
+// offerPNG offers what was just drawn as a PNG file.
+func (g *Game) offerPNG(screen *ebiten.Image, s *proto.Snapshot) {
+	b := screen.Bounds()
+	if need := 4 * b.Dx() * b.Dy(); len(g.pngPix) != need {
+		g.pngPix = make([]byte, need)
+	}
+	screen.ReadPixels(g.pngPix)
+	img := &image.RGBA{Pix: g.pngPix, Stride: 4 * b.Dx(), Rect: image.Rect(0, 0, b.Dx(), b.Dy())}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		g.client.Say("error: the picture: "+err.Error(), true)
+		return
+	}
+	name := fmt.Sprintf("bellman-%s-%s-step%d.png", s.World, s.Algorithm, s.Progress.Steps)
+	g.client.SetFile(proto.File{Name: name, Type: "image/png", Data: buf.Bytes()})
+}
+
+// lessonCompare starts a lesson's comparison once the lesson is on screen
+// (once per lesson picked: ending the comparison keeps it ended).
+func (g *Game) lessonCompare() {
+	r, ok := g.client.Selected()
+	if !ok || !r.Synced() {
+		return
+	}
+	key := r.Snap.Lesson
+	if key == g.comparedLesson {
+		return
+	}
+	g.comparedLesson = key
+	l := g.client.Lesson(key)
+	if l == nil || l.Compare == "" || g.client.Comparing() != nil {
+		return
+	}
+	cmp, err := client.ParseCompare(l.Compare)
+	if err == nil {
+		err = g.client.StartCompare(cmp)
+	}
+	if err != nil {
+		g.client.Say("error: lesson "+key+": "+err.Error(), true)
+	}
+}

@@ -26,6 +26,9 @@ type Address struct {
 	World, Algorithm, Lesson string
 	Values                   []Value // in the address's order
 	Compare                  *Compare
+	// Hide and Lock are a teacher's link's lists of controls (Control
+	// names): hidden ones are not shown, locked ones keep their value.
+	Hide, Lock []string
 }
 
 // Value is a parameter the address sets.
@@ -76,6 +79,23 @@ func ParseAddress(hash string) (a Address, problems []string) {
 			a.Algorithm = val
 		case key == "lesson":
 			a.Lesson = val
+		case key == "hide" || key == "lock":
+			var list []string
+			for _, c := range strings.Split(val, ",") {
+				if c = strings.TrimSpace(c); c == "" {
+					continue
+				}
+				if !validControl(c) {
+					problems = append(problems, fmt.Sprintf("%s: %.40q is not a control", key, c))
+					continue
+				}
+				list = append(list, c)
+			}
+			if key == "hide" {
+				a.Hide = list
+			} else {
+				a.Lock = list
+			}
 		case strings.HasPrefix(key, "cmp."):
 			cmp = append(cmp, url.QueryEscape(key[4:])+"="+url.QueryEscape(val))
 		default:
@@ -128,7 +148,7 @@ func (a Address) Commands() []proto.Command {
 // is built in: a world from a file has no name to bring back), the method,
 // the lesson, the parameters that differ from the lesson's values or their
 // defaults, and the comparison.
-func AddressOf(s *proto.Snapshot, lesson *proto.Lesson, builtIn bool, cmp *Compare) string {
+func AddressOf(s *proto.Snapshot, lesson *proto.Lesson, builtIn bool, cmp *Compare, hide, lock []string) string {
 	var b strings.Builder
 	add := func(k, v string) {
 		if b.Len() > 0 {
@@ -156,6 +176,12 @@ func AddressOf(s *proto.Snapshot, lesson *proto.Lesson, builtIn bool, cmp *Compa
 			add(p.Key, strconv.FormatFloat(p.Value, 'g', -1, 64))
 		}
 	}
+	if len(hide) > 0 {
+		add("hide", strings.Join(hide, ","))
+	}
+	if len(lock) > 0 {
+		add("lock", strings.Join(lock, ","))
+	}
 	if cmp != nil {
 		q, _ := url.ParseQuery(cmp.String())
 		for _, k := range []string{"seeds", "stop"} {
@@ -175,4 +201,63 @@ func AddressOf(s *proto.Snapshot, lesson *proto.Lesson, builtIn bool, cmp *Compa
 		}
 	}
 	return b.String()
+}
+
+// Controls a teacher's link can hide or lock: the pickers, the speed, the
+// run's buttons, a parameter (param:KEY), a layer (layer:KEY), the charts,
+// the inspector, the world file's editor and comparisons.
+var fixedControls = []string{"world", "algorithm", "lesson", "speed", "buttons", "charts", "inspector", "world-file", "compare", "layers", "params"}
+
+// validControl reports whether name is a control a link can name.
+func validControl(name string) bool {
+	if slices.Contains(fixedControls, name) {
+		return true
+	}
+	for _, prefix := range []string{"param:", "layer:"} {
+		if k, ok := strings.CutPrefix(name, prefix); ok && k != "" && len(k) <= maxKey && !strings.ContainsAny(k, ",&=#") {
+			return true
+		}
+	}
+	return false
+}
+
+// locked says why a command may not change what a teacher's link locked,
+// or returns "".
+func locked(lock []string, c proto.Command) string {
+	has := func(name string) bool { return slices.Contains(lock, name) }
+	switch c.Op {
+	case proto.OpWorld:
+		if has("world") {
+			return "the world is locked by the teacher's link"
+		}
+	case proto.OpLoad:
+		if has("world") || has("world-file") {
+			return "the world is locked by the teacher's link"
+		}
+	case proto.OpAlgorithm:
+		if has("algorithm") {
+			return "the algorithm is locked by the teacher's link"
+		}
+	case proto.OpLesson:
+		if has("lesson") || has("world") || has("algorithm") {
+			return "lessons are locked by the teacher's link"
+		}
+	case proto.OpSpeed:
+		if has("speed") {
+			return "the speed is locked by the teacher's link"
+		}
+	case proto.OpSet:
+		if has("param:"+c.Key) || has("params") {
+			return c.Key + " is locked by the teacher's link"
+		}
+	case proto.OpLayer:
+		if has("layer:"+c.Key) || has("layers") {
+			return "the layer " + c.Key + " is locked by the teacher's link"
+		}
+	case proto.OpPlay, proto.OpPause, proto.OpToggle, proto.OpStep, proto.OpReset:
+		if has("buttons") {
+			return c.Op.String() + " is locked by the teacher's link"
+		}
+	}
+	return ""
 }

@@ -8,6 +8,7 @@ package client
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -48,6 +49,7 @@ type Run struct {
 	answered time.Time // when the last message came
 	setup    proto.Setup
 	fresh    bool // a snapshot arrived since the last Drawn
+	playing  bool // it was playing when it failed
 }
 
 // incoming is a message from a host, queued for the game loop.
@@ -70,6 +72,11 @@ type Client struct {
 	nextID   int
 	catalog  *proto.Catalog
 	compare  *Compare
+
+	hide, lock []string // a teacher's link's (see Address)
+	file       *proto.File
+	fileSeq    int
+	paints     []paint // painted since the last FlushPaint
 
 	notices   []proto.Notice // the latest, for the page
 	noticeSeq int            // notices so far
@@ -145,6 +152,13 @@ func (c *Client) Poll() bool {
 		switch {
 		case m.err != nil:
 			c.fail(r, m.err.Error())
+		case proto.Kind(m.msg) == "file":
+			f, err := proto.DecodeFile(m.msg)
+			if err != nil {
+				c.say("error: "+err.Error(), true)
+				continue
+			}
+			c.SetFile(f)
 		case proto.Kind(m.msg) == "catalog":
 			cat, err := proto.DecodeCatalog(m.msg)
 			if err != nil {
@@ -206,7 +220,7 @@ func (c *Client) fail(r *Run, why string) {
 		return
 	}
 	r.Failed = why
-	r.Snap.Playing = false
+	r.playing, r.Snap.Playing = r.Snap.Playing, false // a restart plays on if it was playing
 	c.say(fmt.Sprintf("error: run %d %s — restart it", r.ID, why), true)
 }
 
@@ -266,6 +280,10 @@ func (c *Client) Select(id int) error {
 // keeping the run on screen.
 func (c *Client) Send(cmds ...proto.Command) {
 	for _, cmd := range cmds {
+		if why := locked(c.lock, cmd); why != "" {
+			c.say("error: "+why, true)
+			continue
+		}
 		switch cmd.Op {
 		case proto.OpPlay, proto.OpPause, proto.OpToggle, proto.OpStep, proto.OpReset, proto.OpSpeed, proto.OpLayer, proto.OpSelect:
 		default:
@@ -316,7 +334,7 @@ func (c *Client) Restart(id int) error {
 		setup := r.setup
 		if r.Have {
 			setup = SetupOf(&r.Snap, c.builtIn(r.Snap.World))
-			setup.StopAt = r.setup.StopAt
+			setup.StopAt, setup.Playing = r.setup.StopAt, r.playing
 		}
 		r.port.Close()
 		nr, err := c.start(r.Group, r.Seed, &setup)
@@ -352,4 +370,37 @@ func (c *Client) Terminate() {
 	for _, r := range c.runs {
 		r.port.Close()
 	}
+}
+
+// Teach applies a teacher's link's lists: hidden controls are the page's to
+// leave out; locked ones refuse every later change, from the page, the
+// bridge or an edited address. Locks only grow: a later address cannot
+// lift them.
+func (c *Client) Teach(hide, lock []string) {
+	if hide != nil {
+		c.hide = append([]string(nil), hide...)
+	}
+	for _, l := range lock {
+		if !slices.Contains(c.lock, l) {
+			c.lock = append(c.lock, l)
+		}
+	}
+}
+
+// SetFile offers a file to the page to download (an export of a host's,
+// or the canvas as a picture).
+func (c *Client) SetFile(f proto.File) {
+	c.file = &f
+	c.fileSeq++
+	c.say(fmt.Sprintf("%s ready (%d bytes)", f.Name, len(f.Data)), false)
+}
+
+// TakeFile returns the file on offer and forgets it.
+func (c *Client) TakeFile() (proto.File, bool) {
+	if c.file == nil {
+		return proto.File{}, false
+	}
+	f := *c.file
+	c.file = nil
+	return f, true
 }

@@ -1,6 +1,8 @@
 package client
 
 import (
+	"bellman/record/tfrecord"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"math"
@@ -224,7 +226,7 @@ func TestAddress(t *testing.T) {
 	s.Params[0].Key, s.Params[0].Default = "alpha", 0.1
 	s.Params[1].Key, s.Params[1].Default = "epsilon", 0.1
 	lesson := &proto.Lesson{Key: "l", Params: map[string]float64{"epsilon": 0.3}}
-	text := AddressOf(s, lesson, true, &Compare{Seeds: []uint64{4, 5}, B: map[string]float64{"gamma": 0.5}})
+	text := AddressOf(s, lesson, true, &Compare{Seeds: []uint64{4, 5}, B: map[string]float64{"gamma": 0.5}}, []string{"charts"}, []string{"param:alpha", "world"})
 	back, problems := ParseAddress(text)
 	if len(problems) > 0 || back.World != "zhao-5x5" || back.Lesson != "l" || len(back.Values) != 2 ||
 		back.Compare == nil || back.Compare.B["gamma"] != 0.5 || !reflect.DeepEqual(back.Compare.Seeds, []uint64{4, 5}) {
@@ -278,4 +280,124 @@ func FuzzParseAddress(f *testing.F) {
 			t.Fatalf("%d seeds", len(a.Compare.Seeds))
 		}
 	})
+}
+
+// A teacher's link locks controls: the locked parts of any later command
+// are refused with a notice, other parts go through, and a later address
+// cannot lift a lock.
+func TestTeacherLocks(t *testing.T) {
+	a, problems := ParseAddress("#gamma=0.5&hide=charts,param:slip&lock=param:gamma,world,nope")
+	if !reflect.DeepEqual(a.Hide, []string{"charts", "param:slip"}) || !reflect.DeepEqual(a.Lock, []string{"param:gamma", "world"}) {
+		t.Fatalf("hide %q, lock %q", a.Hide, a.Lock)
+	}
+	if len(problems) != 1 || !strings.Contains(problems[0], `"nope" is not a control`) {
+		t.Fatalf("problems %q", problems)
+	}
+	c := newClient(t)
+	c.Send(a.Commands()...)
+	c.Teach(a.Hide, a.Lock)
+	c.Send(proto.Command{Op: proto.OpSet, Key: "gamma", Value: 0.8}, proto.Command{Op: proto.OpSet, Key: "r-target", Value: 2},
+		proto.Command{Op: proto.OpWorld, Key: "zhao-2x2"})
+	poll(t, c, "the changes", func() bool { r, _ := c.Selected(); return r.Synced() })
+	r, _ := c.Selected()
+	values := map[string]float64{}
+	for _, p := range r.Snap.Params {
+		values[p.Key] = p.Value
+	}
+	if values["gamma"] != 0.5 || values["r-target"] != 2 || r.Snap.World != "zhao-5x5" {
+		t.Fatalf("γ %v (locked at 0.5), r_target %v (free), world %s (locked)", values["gamma"], values["r-target"], r.Snap.World)
+	}
+	var refused []string
+	for _, n := range c.notices {
+		if strings.Contains(n.Text, "locked by the teacher's link") {
+			refused = append(refused, n.Text)
+		}
+	}
+	if len(refused) != 2 {
+		t.Fatalf("refusals %q", refused)
+	}
+	c.Teach(nil, nil) // a later address without locks
+	c.Send(proto.Command{Op: proto.OpSet, Key: "gamma", Value: 0.7})
+	if n := c.notices[len(c.notices)-1].Text; !strings.Contains(n, "gamma is locked") {
+		t.Fatalf("after a later address: %q", n)
+	}
+	c.Teach(nil, []string{"compare"})
+	if err := c.StartCompare(Compare{Seeds: []uint64{1, 2}, B: map[string]float64{"slip": 0.1}}); err == nil || !strings.Contains(err.Error(), "locked") {
+		t.Fatalf("a locked comparison started: %v", err)
+	}
+	var st map[string]any
+	json.Unmarshal(c.Status(&Frame{}), &st)
+	if addr, _ := st["address"].(string); !strings.Contains(addr, "lock=param%3Agamma%2Cworld%2Ccompare") || !strings.Contains(addr, "hide=charts%2Cparam%3Aslip") {
+		t.Fatalf("the address %q does not carry the link's lists", addr)
+	}
+}
+
+// Painting cells gathers a frame's strokes into one new world: the values
+// re-solve on it; a stroke that spoils the world (no target left) is
+// refused and the world stays.
+func TestPaint(t *testing.T) {
+	c := newClient(t)
+	c.Send(proto.Command{Op: proto.OpSpeed, Value: 0})
+	poll(t, c, "converged", func() bool { r, _ := c.Selected(); return r.Synced() && r.Snap.Progress.Converged })
+	c.Paint(0, 0, 'F')
+	c.Paint(0, 1, '#')
+	c.Paint(9, 9, 'F') // off the grid: ignored
+	c.Reshape("add-col")
+	c.FlushPaint()
+	poll(t, c, "the painted world", func() bool {
+		r, _ := c.Selected()
+		return r.Synced() && r.Snap.Grid.Cols == 6 && r.Snap.Progress.Converged
+	})
+	r, _ := c.Selected()
+	g := &r.Snap.Grid
+	if string(g.Kinds[:6]) != "F#...." || g.State[1] != -1 {
+		t.Fatalf("first row %q, state of the wall %d", g.Kinds[:6], g.State[1])
+	}
+	c.Paint(3, 2, '.') // the only target
+	c.FlushPaint()
+	poll(t, c, "the refusal", func() bool { r, _ := c.Selected(); return r.Synced() })
+	if r, _ := c.Selected(); r.Snap.Grid.Kinds[3*6+2] != 'T' || !strings.Contains(c.notices[len(c.notices)-1].Text, "target") {
+		t.Fatalf("after removing the target: cell %q, notice %q", r.Snap.Grid.Kinds[3*6+2], c.notices[len(c.notices)-1].Text)
+	}
+}
+
+// The trajectories a learning run records download as TFRecord: every
+// record parses, and each step's observation is its state's cell.
+func TestTrajectoriesExport(t *testing.T) {
+	c := newClient(t)
+	c.Send(proto.Command{Op: proto.OpAlgorithm, Key: "qlearning"}, proto.Command{Op: proto.OpSpeed, Value: 0},
+		proto.Command{Op: proto.OpStopAt, Value: 500}, proto.Command{Op: proto.OpPlay})
+	poll(t, c, "500 steps", func() bool { r, _ := c.Selected(); return r.Synced() && r.Snap.Progress.Steps == 500 })
+	c.Send(proto.Command{Op: proto.OpExport, Key: "trajectories"})
+	poll(t, c, "the file", func() bool { return c.file != nil })
+	f, _ := c.TakeFile()
+	n := 0
+	err := tfrecord.Read(bytes.NewReader(f.Data), func(data []byte) error {
+		s, err := tfrecord.ParseStep(data)
+		if err != nil {
+			return err
+		}
+		st := int(s.State.Ints[0])
+		row, col := int(s.Observation.Ints[0]), int(s.Observation.Ints[1])
+		if st < 0 || row < 0 || row >= 5 || col < 0 || col >= 5 || s.Episode < 1 {
+			t.Fatalf("step %d: state %d at (%d, %d), episode %d", n, st, row, col, s.Episode)
+		}
+		n++
+		return nil
+	})
+	if err != nil || n != 500 || !strings.HasSuffix(f.Name, ".tfrecord") {
+		t.Fatalf("%s: %d records, %v", f.Name, n, err)
+	}
+}
+
+// A run that ends (value iteration converging at its own pace) sends the
+// snapshot that says so, before its host waits for the next message: the
+// page once waited for it in vain and reported the host as silent.
+func TestConvergenceIsSent(t *testing.T) {
+	c := newClient(t)
+	c.Send(proto.Command{Op: proto.OpSet, Key: "gamma", Value: 0.5}, proto.Command{Op: proto.OpSpeed, Value: 40})
+	poll(t, c, "convergence", func() bool { r, _ := c.Selected(); return r.Snap.Progress.Converged })
+	if r, _ := c.Selected(); r.Failed != "" || r.Snap.Busy {
+		t.Fatalf("converged: failed %q, busy %v", r.Failed, r.Snap.Busy)
+	}
 }

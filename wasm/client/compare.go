@@ -25,6 +25,8 @@ type Compare struct {
 	Seeds  []uint64
 	B      map[string]float64
 	StopAt int64
+	// BAlgorithm, if set, is setup B's method (its values the two share).
+	BAlgorithm string
 }
 
 // ParseCompare reads a comparison as the address writes it, in the form
@@ -49,6 +51,11 @@ func ParseCompare(text string) (Compare, error) {
 				return Compare{}, fmt.Errorf("comparison: stop=%q is not a step count", v)
 			}
 			c.StopAt = n
+		case key == "b.algorithm":
+			c.BAlgorithm = strings.TrimSpace(v)
+			if c.BAlgorithm == "" || len(c.BAlgorithm) > maxKey {
+				return Compare{}, fmt.Errorf("comparison: b.algorithm=%q is not a method", v)
+			}
 		case strings.HasPrefix(key, "b.") && len(key) > 2:
 			x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
@@ -113,6 +120,9 @@ func (c Compare) String() string {
 	if c.StopAt > 0 {
 		q.Set("stop", strconv.FormatInt(c.StopAt, 10))
 	}
+	if c.BAlgorithm != "" {
+		q.Set("b.algorithm", c.BAlgorithm)
+	}
 	return q.Encode()
 }
 
@@ -122,16 +132,22 @@ func (c *Client) Comparing() *Compare { return c.compare }
 // StartCompare replaces the runs with those of cmp, all from the setup on
 // screen. The methods without a seed (planning) compare two setups only.
 func (c *Client) StartCompare(cmp Compare) error {
+	if slices.Contains(c.lock, "compare") {
+		return fmt.Errorf("comparisons are locked by the teacher's link")
+	}
 	r, ok := c.Selected()
 	if !ok {
 		return fmt.Errorf("comparison: nothing is running yet")
 	}
 	base := SetupOf(&r.Snap, c.builtIn(r.Snap.World))
+	if l := c.lesson(base.Lesson); l != nil {
+		base.Speed = l.Speed // not the ramp's speed of the moment
+	}
 	_, seeded := base.Values["seed"]
 	switch {
 	case len(cmp.Seeds) == 0 || len(cmp.Seeds) > MaxSeeds:
 		return fmt.Errorf("comparison: 1 to %d seeds, not %d", MaxSeeds, len(cmp.Seeds))
-	case !seeded && cmp.B == nil:
+	case !seeded && cmp.B == nil && cmp.BAlgorithm == "":
 		return fmt.Errorf("comparison: %s has no seed: compare two setups (b.KEY=VALUE) instead", r.Snap.Algorithm)
 	case !seeded:
 		cmp.Seeds = cmp.Seeds[:1]
@@ -142,7 +158,7 @@ func (c *Client) StartCompare(cmp Compare) error {
 		}
 	}
 	groups := 1
-	if cmp.B != nil {
+	if cmp.B != nil || cmp.BAlgorithm != "" {
 		groups = 2
 	}
 	base.Playing, base.StopAt = true, cmp.StopAt
@@ -160,6 +176,9 @@ func (c *Client) StartCompare(cmp Compare) error {
 			if g == 1 {
 				for k, v := range cmp.B {
 					st.Values[k] = v
+				}
+				if cmp.BAlgorithm != "" {
+					st.Algorithm, st.Lesson, st.Loose = cmp.BAlgorithm, "", true
 				}
 			}
 			nr, err := c.start(g, seed, &st)

@@ -91,6 +91,7 @@ func (p *worker) Post(msg []byte) {
 
 func (p *worker) Close() {
 	p.w.Call("terminate")
+	p.w.Set("bellmanClosed", true) // for tests that pick a live worker
 	p.w.Set("onmessage", js.Null())
 	p.w.Set("onerror", js.Null())
 	p.onMessage.Release()

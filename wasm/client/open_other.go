@@ -4,6 +4,7 @@ package client
 
 import (
 	"bellman/assets"
+	"bellman/record/tfrecord"
 	"bellman/sim/host"
 )
 
@@ -13,7 +14,9 @@ const Where = "in-process"
 // Open starts a host in a goroutine (the native stand-in for a Web
 // Worker), over the same messages.
 func Open(deliver func(msg []byte, err error)) (Port, error) {
-	h, err := host.New(assets.Library())
+	lib := assets.Library()
+	lib.Trajectories = tfrecord.HostSteps
+	h, err := host.New(lib)
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,7 @@ type Frame struct {
 	Geom               Geom
 	Scale              float64 // the colour range the grid is drawn with
 	Worker             string  // where the runs are hosted: "worker" or "in-process"
+	MemoryMB           float64 // the game's memory from the system
 }
 
 // Geom is where the grid was last drawn, in canvas pixels.
@@ -81,7 +82,7 @@ func (c *Client) Status(f *Frame) []byte {
 		"stopAt": s.StopAt, "synced": r.Synced(),
 		"updateMs": f.UpdateMs, "drawMs": f.DrawMs, "firstFrameMs": f.FirstFrameMs, "startup": f.Startup,
 		"allocsPerFrame": f.AllocsPerFrame, "gameAllocsPerFrame": f.GameAllocsPerFrame, "geom": f.Geom,
-		"scale": f.Scale, "worker": f.Worker,
+		"scale": f.Scale, "worker": f.Worker, "gameMemoryMB": f.MemoryMB, "hostMemoryMB": s.MemoryMB,
 		"notices": c.noticeList(), "noticeSeq": c.noticeSeq, "runs": c.runList(), "selectedRun": r.ID,
 	}
 	if n := len(c.notices); n > 0 {
@@ -92,13 +93,26 @@ func (c *Client) Status(f *Frame) []byte {
 		out["algorithmGroups"] = cat.Algorithms[s.Kind]
 		builtIn := c.builtIn(s.World)
 		out["builtIn"] = builtIn
-		out["address"] = AddressOf(s, c.lesson(s.Lesson), builtIn, c.compare)
+		out["address"] = AddressOf(s, c.lesson(s.Lesson), builtIn, c.compare, c.hide, c.lock)
 		if l := c.lesson(s.Lesson); l != nil {
 			out["lesson"] = l
 		}
 	}
 	if c.compare != nil {
 		out["compare"] = c.compare.String()
+	}
+	out["hide"], out["lock"] = nonNil(c.hide), nonNil(c.lock)
+	if c.file != nil {
+		out["file"] = map[string]any{"seq": c.fileSeq, "name": c.file.Name, "size": len(c.file.Data)}
+	}
+	out["timelineAt"], out["timelineSteps"], out["liveSteps"] = s.TimelineAt, nums(s.TimelineSteps), s.LiveSteps
+	if s.HasPair {
+		p := &s.Pair
+		pair := map[string]any{"index": p.Index, "pending": p.Pending, "person": p.Person, "p": num(p.P), "steps": p.Steps}
+		if !p.Pending { // the returns only once labelled, not to sway the person
+			pair["returnA"], pair["returnB"] = num(p.ReturnA), num(p.ReturnB)
+		}
+		out["pair"] = pair
 	}
 	p := &s.Progress
 	out["sweeps"], out["iterations"], out["delta"], out["converged"] = p.Steps, p.Iterations, num(math.NaN()), p.Converged
@@ -112,7 +126,7 @@ func (c *Client) Status(f *Frame) []byte {
 	case proto.SceneControl:
 		out["iterations"] = p.Episode
 		out["control"] = map[string]any{"steps": p.Steps, "updates": p.Updates, "episodes": p.Episode,
-			"episodeReturn": num(p.Return), "episodeLength": p.EpisodeStep, "lastReturn": num(p.LastReturn),
+			"episodeReturn": num(p.Return), "episodeLength": p.EpisodeStep, "lastReturn": num(p.LastReturn), "mean10": num(p.Mean10),
 			"replayLen": p.ReplayLen, "replayCap": p.ReplayCap, "sigma": num(p.Sigma), "learning": p.Learning,
 			"heatmapStep": p.HeatmapStep, "valueMin": num(p.ValueMin), "valueMax": num(p.ValueMax)}
 	}
@@ -187,6 +201,9 @@ func (c *Client) worldFileID(text string) int {
 	return c.fileID
 }
 
+// Lesson returns the catalog's lesson of key, or nil.
+func (c *Client) Lesson(key string) *proto.Lesson { return c.lesson(key) }
+
 func (c *Client) lesson(key string) *proto.Lesson {
 	if key == "" || c.catalog == nil {
 		return nil
@@ -223,6 +240,7 @@ func (c *Client) runList() []map[string]any {
 			"crashed": r.Snap.Crashed, "ready": r.Have}
 		if r.Have {
 			m["steps"], m["playing"], m["diverged"] = r.Snap.Progress.Steps, r.Snap.Playing, r.Snap.Diverged
+			m["updates"], m["updatesPerSec"], m["stepsPerSec"] = r.Snap.Progress.Updates, num(r.Snap.UpdatesPerSec), num(r.Snap.StepsPerSec)
 		}
 		out[i] = m
 	}
@@ -240,7 +258,7 @@ func (c *Client) chartList(r *Run) []map[string]any {
 		if ch.LineLabel != "" {
 			m["line"] = num(ch.Line)
 		}
-		var series []map[string]any
+		series := []map[string]any{}
 		if agg := c.compareCharts(i); agg != nil {
 			m["note"] = ch.Note + "; mean over the seeds, band from the lowest to the highest run"
 			for _, l := range agg.Runs {
@@ -351,4 +369,11 @@ func features(g *proto.Grid) []map[string]any {
 		out[i] = map[string]any{"label": f.Label, "cells": cells, "weights": w}
 	}
 	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }

@@ -27,6 +27,8 @@ type Control struct {
 	env    string
 	atlas  *ebiten.Image // the network view's unit maps, side by side
 	apix   []byte
+	// Boost enlarges text for a projector (presenter view: 1.5).
+	Boost float64
 }
 
 // classColors tells categories apart (Okabe and Ito's colour-blind safe
@@ -58,7 +60,8 @@ func (v *Control) Draw(screen *ebiten.Image, s *proto.Snapshot) {
 	}
 	W, H := float64(screen.Bounds().Dx()), float64(screen.Bounds().Dy())
 	m := math.Max(8, math.Min(W, H)*0.02)
-	_, fs := draw.Face(math.Max(12, math.Min(W, H)*0.024))
+	boost := math.Max(1, v.Boost)
+	_, fs := draw.Face(math.Max(12*boost, math.Min(W, H)*0.024*boost))
 	envH := math.Floor(H * 0.36)
 	v.drawEnv(screen, s, m, m, W-2*m, envH)
 	if s.HasNet {

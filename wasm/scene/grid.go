@@ -18,6 +18,14 @@ import (
 const (
 	minNumberPx = 11 // v(s) in a cell
 	minQPx      = 9  // q(s,a) in a triangle
+	// Below these cell sizes (in pixels) the picture is drawn from cached
+	// images and plain shapes instead of per-cell geometry, so that drawing
+	// a large world costs about as much as its pixels: q-values become a
+	// 3×3 pixel block per cell, hatching a tint; arrows and grid lines go.
+	minTrianglePx = 16
+	minHatchPx    = 10
+	minArrowPx    = 10
+	minLinePx     = 6
 )
 
 // Grid draws a grid world: the value heatmap (or visit counts), the
@@ -34,6 +42,8 @@ type Grid struct {
 
 	heat   *ebiten.Image
 	pix    []byte
+	qimg   *ebiten.Image // small cells' q-values, 3×3 pixels a cell
+	qpix   []byte
 	fills  draw.Mesh // per-vertex colours, no anti-aliasing
 	marks  draw.Mesh // hatches, walls, cliffs, grid lines, markers
 	arrows draw.Mesh
@@ -45,6 +55,19 @@ type Grid struct {
 
 	show shown
 	fkey string // the field whose range scale follows
+
+	// Boost thickens lines and enlarges text for a projector (presenter
+	// view: 1.5); Still stops the agent gliding (reduced motion).
+	Boost float64
+	Still bool
+}
+
+// boost returns the presenter factor, 1 when unset.
+func (v *Grid) boost() float64 {
+	if v.Boost <= 0 {
+		return 1
+	}
+	return v.Boost
 }
 
 // shown is what a frame draws as colour: triangles of a per-pair quantity
@@ -283,6 +306,10 @@ func best(g *proto.Grid, q []float64, st int) int {
 // centre square for stay, and outlines the best.
 func (v *Grid) drawQ(screen *ebiten.Image, ox, oy, cs float64) {
 	g := v.g
+	if cs < minTrianglePx {
+		v.drawQImage(screen, ox, oy, cs)
+		return
+	}
 	f, m := &v.fills, &v.marks
 	c := float32(cs)
 	inner := float32(stayHalf)
@@ -337,6 +364,51 @@ func (v *Grid) drawQ(screen *ebiten.Image, ox, oy, cs float64) {
 	m.Flush(screen, true)
 }
 
+// drawQImage draws q-values of small cells as a 3×3 block of pixels each:
+// the up, right, down and left actions at the edges' middles, stay (or the
+// best value) at the centre, the corners the cell's best.
+func (v *Grid) drawQImage(screen *ebiten.Image, ox, oy, cs float64) {
+	g := v.g
+	W, H := 3*g.Cols, 3*g.Rows
+	if v.qimg == nil || v.qimg.Bounds().Dx() != W || v.qimg.Bounds().Dy() != H {
+		if v.qimg != nil {
+			v.qimg.Deallocate()
+		}
+		v.qimg = ebiten.NewImage(W, H)
+		v.qpix = make([]byte, 4*W*H)
+	}
+	q := v.show.pairs
+	set := func(x, y int, c [3]uint8) {
+		o := 4 * (y*W + x)
+		v.qpix[o], v.qpix[o+1], v.qpix[o+2], v.qpix[o+3] = c[0], c[1], c[2], 255
+	}
+	// Where each action sits in the block: up, right, down, left, stay.
+	at := [5][2]int{{1, 0}, {2, 1}, {1, 2}, {0, 1}, {1, 1}}
+	for i, st := range g.State {
+		x0, y0 := 3*(i%g.Cols), 3*(i/g.Cols)
+		if st < 0 {
+			for k := 0; k < 9; k++ {
+				set(x0+k%3, y0+k/3, zero8)
+			}
+			continue
+		}
+		b := best(g, q, int(st))
+		bc, _ := v.color(q[int(st)*g.A+b])
+		for k := 0; k < 9; k++ {
+			set(x0+k%3, y0+k/3, bc)
+		}
+		for a := 0; a < g.A && a < 5; a++ {
+			c, _ := v.color(q[int(st)*g.A+a])
+			set(x0+at[a][0], y0+at[a][1], c)
+		}
+	}
+	v.qimg.WritePixels(v.qpix)
+	op := ebiten.DrawImageOptions{}
+	op.GeoM.Scale(cs/3, cs/3)
+	op.GeoM.Translate(ox, oy)
+	screen.DrawImage(v.qimg, &op)
+}
+
 // drawMarks draws what tells cells apart by shape: hatched forbidden cells,
 // solid walls, jagged cliffs, the target's rings, the start's flag, a grey
 // wash over states no policy reaches from the start, and the grid lines.
@@ -344,7 +416,7 @@ func (v *Grid) drawMarks(screen *ebiten.Image, ox, oy, cs float64) {
 	g := v.g
 	m := &v.marks
 	c := float32(cs)
-	lw := float32(math.Max(1, cs*0.02))
+	lw := float32(math.Max(1, cs*0.02) * v.boost())
 	for i, k := range g.Kinds {
 		x, y := float32(ox)+float32(i%g.Cols)*c, float32(oy)+float32(i/g.Cols)*c
 		m.Room(screen, 200, true)
@@ -353,6 +425,10 @@ func (v *Grid) drawMarks(screen *ebiten.Image, ox, oy, cs float64) {
 		}
 		switch k {
 		case 'F':
+			if cs < minHatchPx {
+				m.Rect(x, y, c, c, forbiddenTint)
+				break
+			}
 			// Diagonal hatching, clipped to the cell.
 			const n = 6
 			step := c / n
@@ -388,8 +464,16 @@ func (v *Grid) drawMarks(screen *ebiten.Image, ox, oy, cs float64) {
 			m.Tri(px, py, px+c*0.18, py+c*0.07, px, py+c*0.14, draw.Start)
 		}
 	}
-	// Grid lines.
+	// Grid lines, where cells are large enough to need them.
 	gw, gh := c*float32(g.Cols), c*float32(g.Rows)
+	if cs < minLinePx {
+		m.Line(float32(ox), float32(oy), float32(ox)+gw, float32(oy), lw, draw.GridLine)
+		m.Line(float32(ox)+gw, float32(oy), float32(ox)+gw, float32(oy)+gh, lw, draw.GridLine)
+		m.Line(float32(ox)+gw, float32(oy)+gh, float32(ox), float32(oy)+gh, lw, draw.GridLine)
+		m.Line(float32(ox), float32(oy)+gh, float32(ox), float32(oy), lw, draw.GridLine)
+		m.Flush(screen, true)
+		return
+	}
 	for r := 0; r <= g.Rows; r++ {
 		m.Room(screen, 4, true)
 		yy := float32(oy) + float32(r)*c
@@ -403,6 +487,12 @@ func (v *Grid) drawMarks(screen *ebiten.Image, ox, oy, cs float64) {
 	m.Flush(screen, true)
 }
 
+// forbiddenTint marks forbidden cells too small to hatch.
+var forbiddenTint = color.RGBA{0x55, 0x55, 0x55, 0x60}
+
+// pairB draws the second trajectory of a pair (the first is draw.Trail).
+var pairB = color.RGBA{0xe0, 0x61, 0x01, 0xb0}
+
 // unreachable washes out states that no policy reaches from the start.
 var unreachable = color.RGBA{0xd0, 0xd0, 0xcc, 0xd0}
 
@@ -415,6 +505,9 @@ var arrowDir = [4][2]float32{{0, -1}, {1, 0}, {0, 1}, {-1, 0}}
 // that tied actions read as distinct arrows rather than one blot.
 func (v *Grid) drawPolicy(screen *ebiten.Image, ox, oy, cs float64) {
 	g := v.g
+	if cs < minArrowPx {
+		return // unreadable: the inspector has π(a|s)
+	}
 	m := &v.arrows
 	c := float32(cs)
 	// With numbers shown, the number sits in the top part of the cell and
@@ -426,7 +519,7 @@ func (v *Grid) drawPolicy(screen *ebiten.Image, ox, oy, cs float64) {
 	}
 	gap := reach * 0.16 // arrows start off the centre: a tie is a star of separate arrows
 	minLen := reach * 0.32
-	shaft := float32(math.Max(1.5, cs*0.04))
+	shaft := float32(math.Max(1.5, cs*0.04) * v.boost())
 	for i := range g.State {
 		st := int(g.State[i])
 		if st < 0 || (g.Terminal && g.Kinds[i] == 'T') {
@@ -462,7 +555,7 @@ func (v *Grid) drawPolicy(screen *ebiten.Image, ox, oy, cs float64) {
 // numberFace returns the face of v(s) numbers for cells of side cs, or nil
 // when they would be too small to read.
 func (v *Grid) numberFace(cs float64) text.Face {
-	face, px := draw.Face(math.Min(cs*0.22, 28))
+	face, px := draw.Face(math.Min(cs*0.22*math.Sqrt(v.boost()), 28*v.boost()))
 	if px < minNumberPx {
 		return nil
 	}
@@ -598,7 +691,7 @@ func (v *Grid) drawLegend(screen *ebiten.Image, x, y, w, h float64) {
 		m.Rect(float32(bx+bw*float64(i)/steps), float32(y), float32(bw/steps+0.5), float32(h), color.RGBA{rgb[0], rgb[1], rgb[2], 255})
 	}
 	m.Flush(screen, false)
-	face, size := draw.Face(math.Max(12, h*0.75))
+	face, size := draw.Face(math.Max(12*v.boost(), h*0.75))
 	lo, hi, mid, name := v.labels.legend(0, -v.scale), v.labels.legend(1, v.scale), "0", v.show.label
 	if seq {
 		lo, mid = "0", ""
@@ -661,19 +754,58 @@ func (v *Grid) drawAgentLayers(screen *ebiten.Image, s *proto.Snapshot, ox, oy, 
 	fast := s.Playing && (s.Speed == 0 || s.Speed > 30)
 	if v.on("trail") && g.Agent >= 0 && !fast {
 		lw := float32(math.Max(2, cs*0.05))
-		for k := 1; k < len(g.Trail); k++ {
-			a, b := int(g.Trail[k-1]), int(g.Trail[k])
-			dr, dc := a/g.Cols-b/g.Cols, a%g.Cols-b%g.Cols
-			if a == b || dr*dr+dc*dc > 1 { // a stay, or a jump back to the start
-				continue
+		// A second path (the other trajectory of a pair) runs beside the
+		// first, shifted a little, so the two stay apart where they share
+		// cells.
+		paths := [2][]int32{g.Trail, g.Trail2}
+		for p, trail := range paths {
+			col, off := draw.Trail, float32(0)
+			if p == 1 {
+				col, off = pairB, c*0.12
 			}
-			m.Room(screen, 4, true)
-			x0, y0 := center(a)
-			x1, y1 := center(b)
-			m.Line(x0, y0, x1, y1, lw, draw.Trail)
+			for k := 1; k < len(trail); k++ {
+				a, b := int(trail[k-1]), int(trail[k])
+				dr, dc := a/g.Cols-b/g.Cols, a%g.Cols-b%g.Cols
+				if a == b || dr*dr+dc*dc > 1 { // a stay, or a jump back to the start
+					continue
+				}
+				m.Room(screen, 4, true)
+				x0, y0 := center(a)
+				x1, y1 := center(b)
+				m.Line(x0+off, y0+off, x1+off, y1+off, lw, col)
+			}
+		}
+		if len(g.Trail2) > 0 {
+			// A pair: mark each path's end with its letter's colour.
+			for p, trail := range paths {
+				if len(trail) == 0 {
+					continue
+				}
+				x, y := center(int(trail[len(trail)-1]))
+				col := draw.Agent
+				if p == 1 {
+					col, x, y = pairB, x+c*0.12, y+c*0.12
+				}
+				m.Room(screen, 240, true)
+				m.Ring(x, y, c*0.07, c*0.14, col)
+			}
+			m.Flush(screen, true)
+			face, _ := draw.Face(math.Max(12, cs*0.2))
+			for p, trail := range paths {
+				if len(trail) == 0 {
+					continue
+				}
+				x, y := center(int(trail[0]))
+				name, col := "A", draw.Agent
+				if p == 1 {
+					name, col = "B", pairB
+				}
+				draw.Text(screen, name, face, float64(x)+cs*0.3*float64(2*p-1), float64(y)-cs*0.3, col)
+			}
+			return
 		}
 		x, y := center(g.Agent)
-		if v.from >= 0 && s.Speed > 0 && s.Speed <= 12 {
+		if v.from >= 0 && s.Speed > 0 && s.Speed <= 12 && !v.Still {
 			t := float32(math.Min(1, time.Since(v.movedAt).Seconds()*s.Speed*1.5))
 			fx, fy := center(v.from)
 			x, y = fx+(x-fx)*t, fy+(y-fy)*t

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"bellman/assets"
+	"bellman/record/tfrecord"
 	"bellman/sim/host"
 )
 
@@ -25,7 +26,9 @@ func main() {
 			self.Call("postMessage", map[string]any{"error": fmt.Sprintf("the host stopped: %v\n%s", r, debug.Stack())})
 		}
 	}()
-	h, err := host.New(assets.Library())
+	lib := assets.Library()
+	lib.Trajectories = tfrecord.HostSteps
+	h, err := host.New(lib)
 	if err != nil {
 		self.Call("postMessage", map[string]any{"error": "the host could not start: " + err.Error()})
 		return

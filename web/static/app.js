@@ -392,7 +392,9 @@ function drawChart(c, canvas, i) {
   }
   // x ticks: round numbers, as many as fit
   g.textAlign = "center";
-  const xt = x1 > x0 ? niceTicks(x0, x1, Math.max(2, Math.floor(pw / 70))) : [x0];
+  // Steps and episodes are whole numbers: no tick between two of them.
+  let xt = x1 > x0 ? niceTicks(x0, x1, Math.max(2, Math.floor(pw / 70))) : [x0];
+  if (xt.length > 1 && xt[1] - xt[0] < 1) xt = niceTicks(Math.ceil(x0), Math.floor(x1), Math.max(1, Math.floor(x1) - Math.ceil(x0)));
   const xstep = xt.length > 1 ? xt[1] - xt[0] : 1;
   for (const v of xt) {
     const x = X(v);
@@ -572,20 +574,43 @@ function fillCompareKeys(s) {
   const sel = $("cmp-key");
   const keep = sel.value;
   sel.textContent = "";
-  sel.add(new Option("— seeds only —", ""));
-  for (const p of s.params) if (p.key !== "seed" && p.kind !== "choice") sel.add(new Option(p.label, p.key));
+  sel.add(new Option("— nothing —", ""));
+  for (const p of s.params) if (p.key !== "seed") sel.add(new Option(p.label, p.key));
   if ([...sel.options].some((o) => o.value === keep)) sel.value = keep;
+  const algo = $("cmp-algo");
+  const keepA = algo.value;
+  algo.textContent = "";
+  algo.add(new Option("— the same —", ""));
+  for (const g of s.algorithmGroups || []) for (const it of g.items) if (it.key !== s.algorithm) algo.add(new Option(it.label, it.key));
+  if ([...algo.options].some((o) => o.value === keepA)) algo.value = keepA;
+  showCompareValue();
 }
+// A choice parameter is changed through a menu of its choices.
+function showCompareValue() {
+  const p = status && status.params.find((x) => x.key === $("cmp-key").value);
+  const choice = !!p && p.kind === "choice";
+  $("cmp-value").hidden = choice;
+  $("cmp-choice").hidden = !choice;
+  if (choice) {
+    const c = $("cmp-choice");
+    c.textContent = "";
+    p.choices.forEach((name, i) => c.add(new Option(name, String(i))));
+  }
+}
+$("cmp-key").addEventListener("change", showCompareValue);
 $("cmp-start").addEventListener("click", (e) => {
   const n = Math.max(1, Math.min(8, Math.round(Number($("cmp-seeds").value) || 2)));
   const q = new URLSearchParams();
   q.set("seeds", n === 1 ? "1" : `1-${n}`);
   const key = $("cmp-key").value;
   if (key) {
-    const v = Number($("cmp-value").value);
-    if ($("cmp-value").value.trim() === "" || isNaN(v)) { local(`error: setup B needs a number for ${key}`); return; }
+    const choice = !$("cmp-choice").hidden;
+    const text = choice ? $("cmp-choice").value : $("cmp-value").value;
+    const v = Number(text);
+    if (text.trim() === "" || isNaN(v)) { local(`error: setup B needs a number for ${key}`); return; }
     q.set("b." + key, String(v));
   }
+  if ($("cmp-algo").value) q.set("b.algorithm", $("cmp-algo").value);
   const stop = Number($("cmp-stop").value);
   if (stop > 0) q.set("stop", String(Math.round(stop)));
   call("compare", q.toString());
@@ -713,6 +738,12 @@ function update() {
   renderInspector(s);
   renderFeatures(s);
   renderRuns(s);
+  renderTimeline(s);
+  renderPaint(s);
+  renderPrefs(s);
+  takeFiles(s);
+  applyTeacher(s);
+  if (reduced && reduced.matches !== motionSent) { motionSent = reduced.matches; call("motion", !reduced.matches); }
   const text = $("world-text");
   if (s.worldFileId !== undefined && s.worldFileId !== worldFileId && document.activeElement !== text) {
     worldFileId = s.worldFileId;
@@ -730,6 +761,246 @@ function writeHash(s) {
   if (!addressApplied || !s.synced || s.frame < calledAt || s.address === undefined) return;
   if ("#" + s.address !== location.hash) history.replaceState(null, "", "#" + s.address);
 }
+
+// --- painting the world on the canvas
+for (const r of document.querySelectorAll('#palette input[name="paint"]')) {
+  r.addEventListener("change", () => {
+    if (api && api.paintMode) api.paintMode(r.value);
+    release(r);
+  });
+}
+for (const b of document.querySelectorAll("#paint button[data-shape]")) {
+  b.addEventListener("click", () => { call("reshape", b.dataset.shape); release(b); });
+}
+// A world that cannot be painted (a control task, the lab) ends painting.
+function renderPaint(s) {
+  const grid = s.scene === "grid" || s.scene === "learn";
+  $("paint").hidden = !grid;
+  if (!grid && api && api.paintMode) {
+    const sel = document.querySelector('#palette input[name="paint"]:checked');
+    if (sel && sel.value !== "") { document.querySelector('#palette input[value=""]').checked = true; api.paintMode(""); }
+  }
+}
+
+// --- the timeline: the run keeps moments to scrub back to while it goes on
+$("timeline-range").addEventListener("input", (e) => call("timeline", Number(e.target.value)));
+$("timeline-live").addEventListener("click", (e) => { call("timeline", -1); release(e.currentTarget); });
+function renderTimeline(s) {
+  const steps = s.timelineSteps || [];
+  const box = $("timeline");
+  box.hidden = steps.length < 2;
+  if (box.hidden) return;
+  const r = $("timeline-range");
+  r.max = String(steps.length - 1);
+  const past = s.timelineAt >= 0;
+  box.classList.toggle("past", past);
+  if (document.activeElement !== r) r.value = String(past ? s.timelineAt : steps.length - 1);
+  $("timeline-out").textContent = past ? `step ${fmt(steps[s.timelineAt], 0)} of ${fmt(s.liveSteps, 0)} (live goes on)` : "live";
+  $("timeline-live").disabled = !past;
+}
+
+// --- exports: curves as CSV here; the picture and the report from the game
+function download(name, type, data) {
+  const url = URL.createObjectURL(new Blob([data], {type}));
+  const a = document.createElement("a");
+  a.href = url; a.download = name;
+  document.body.append(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+function curvesCSV(s) {
+  const rows = ["chart,series,x,y"];
+  const q = (t) => `"${String(t).replace(/"/g, '""')}"`;
+  for (const c of s.charts || []) for (const se of c.series) {
+    se.values.forEach((v, i) => {
+      const x = se.x ? se.x[i] : c.x0 + i;
+      rows.push([q(c.title), q(se.name), x === null ? "" : x, v === null ? "" : v].join(","));
+    });
+  }
+  return rows.join("\n") + "\n";
+}
+$("export-csv").addEventListener("click", (e) => {
+  if (status) download(`bellman-${status.world}-${status.algorithm}-curves.csv`, "text/csv", curvesCSV(status));
+  release(e.currentTarget);
+});
+$("export-png").addEventListener("click", (e) => { call("png"); release(e.currentTarget); });
+$("export-report").addEventListener("click", (e) => { call("export", "report"); release(e.currentTarget); });
+let fileSeq = 0;
+let keepAs = null; // a slot name: the next agent file goes there, not to a download
+function takeFiles(s) {
+  if (!s.file || s.file.seq === fileSeq || !api.takeFile) return;
+  fileSeq = s.file.seq;
+  const f = api.takeFile();
+  if (!f) return;
+  if (keepAs && f.name.endsWith("-agent.json")) {
+    try {
+      localStorage.setItem("bellman-slot:" + keepAs, new TextDecoder().decode(f.data));
+      local(`kept as "${keepAs}" in this browser`);
+    } catch (e) { local("error: this browser would not keep it (" + e.name + "): download it instead"); }
+    keepAs = null;
+    renderSlots();
+    return;
+  }
+  download(f.name, f.type, f.data);
+}
+$("export-traj").addEventListener("click", (e) => { call("export", "trajectories"); release(e.currentTarget); });
+$("agent-save").addEventListener("click", (e) => { call("export", "agent"); release(e.currentTarget); });
+$("agent-load").addEventListener("change", async (e) => {
+  const file = e.target.files[0];
+  if (file) call("import", "agent", await file.text());
+  e.target.value = "";
+});
+$("slot-save").addEventListener("click", (e) => {
+  const name = $("slot-name").value.trim() || `${status ? status.world + " " + status.algorithm : "agent"} ${new Date().toLocaleTimeString()}`;
+  keepAs = name;
+  call("export", "agent");
+  release(e.currentTarget);
+});
+function renderSlots() {
+  const box = $("slots");
+  box.textContent = "";
+  let keys = [];
+  try { keys = Object.keys(localStorage).filter((k) => k.startsWith("bellman-slot:")).sort(); } catch (e) { return; }
+  for (const k of keys) {
+    const li = document.createElement("li");
+    const name = document.createElement("span");
+    name.textContent = k.slice("bellman-slot:".length);
+    const load = document.createElement("button");
+    load.type = "button"; load.textContent = "load";
+    load.addEventListener("click", () => call("import", "agent", localStorage.getItem(k)));
+    const del = document.createElement("button");
+    del.type = "button"; del.textContent = "×"; del.title = "forget it";
+    del.addEventListener("click", () => { localStorage.removeItem(k); renderSlots(); });
+    li.append(name, load, del);
+    box.append(li);
+  }
+}
+renderSlots();
+
+// --- labelling preferences: a person compares two trajectories
+$("pair-draw").addEventListener("click", (e) => { call("pair"); release(e.currentTarget); });
+$("pair-a").addEventListener("click", (e) => { labelPair(true); release(e.currentTarget); });
+$("pair-b").addEventListener("click", (e) => { labelPair(false); release(e.currentTarget); });
+$("labels-save").addEventListener("click", (e) => { call("export", "labels"); release(e.currentTarget); });
+$("labels-load").addEventListener("change", async (e) => {
+  const file = e.target.files[0];
+  if (file) call("import", "labels", await file.text());
+  e.target.value = "";
+});
+function labelPair(a) {
+  const p = status && status.pair;
+  if (!p || !p.pending) { local("draw a pair first"); return; }
+  call("label", p.index, a);
+}
+function renderPrefs(s) {
+  const prefsMethod = (s.algorithmGroups || []).some((g) => g.label.startsWith("Learning from preferences") && g.items.some((i) => i.key === s.algorithm));
+  $("prefs-box").hidden = !prefsMethod;
+  if (!prefsMethod) return;
+  const p = s.pair;
+  $("pair-a").disabled = $("pair-b").disabled = !(p && p.pending);
+  let info = "No pair drawn yet.";
+  if (p && p.pending) info = `Pair ${p.index}: ${p.steps} steps each. Which is better?`;
+  else if (p) info = `Pair ${p.index}: ${p.p === 1 ? "A" : p.p === 0 ? "B" : "a tie"} preferred` + (p.person ? " (by you)" : " (by the judge)") +
+    ` · true returns A ${fmt(p.returnA, 2)}, B ${fmt(p.returnB, 2)}`;
+  $("pair-info").textContent = info;
+}
+
+// --- a teacher's link: controls hidden or locked (the game refuses
+// changes to locked ones, whatever asks)
+const FIXED = [["world", "world picker"], ["algorithm", "algorithm picker"], ["lesson", "lessons"], ["speed", "speed"],
+  ["buttons", "play, step, reset"], ["params", "every parameter"], ["layers", "every layer"], ["charts", "charts"],
+  ["inspector", "inspector"], ["world-file", "world file editor"], ["compare", "comparisons"]];
+function controlElements(id) {
+  const up = (el) => el && (el.closest("label") || el);
+  const byId = (...ids) => ids.map((x) => $(x)).filter(Boolean);
+  switch (id) {
+    case "world": return [up($("world"))];
+    case "algorithm": return [up($("algorithm"))];
+    case "lesson": return byId("lesson", "lesson-card").concat([$("lesson").previousElementSibling].filter(Boolean));
+    case "speed": return [document.querySelector(".speed")];
+    case "buttons": return [document.querySelector(".bar .buttons")];
+    case "params": return byId("params");
+    case "layers": return byId("layers", "layers-title");
+    case "charts": return byId("charts");
+    case "inspector": return byId("inspector", "inspector-title");
+    case "world-file": return byId("world-file");
+    case "compare": return byId("compare");
+  }
+  if (id.startsWith("param:")) return [...document.querySelectorAll(`.param[data-key="${CSS.escape(id.slice(6))}"]`)];
+  if (id.startsWith("layer:")) return [up($("layer-" + id.slice(6)))].filter(Boolean);
+  return [];
+}
+let teacherKey = "";
+function applyTeacher(s) {
+  const key = JSON.stringify([s.hide, s.lock, version, layerKey]);
+  if (key === teacherKey) return;
+  teacherKey = key;
+  document.querySelectorAll(".teacher-hidden").forEach((el) => el.classList.remove("teacher-hidden"));
+  document.querySelectorAll(".is-locked").forEach((el) => {
+    el.classList.remove("is-locked");
+    el.querySelectorAll("[data-locked]").forEach((x) => { x.disabled = false; delete x.dataset.locked; });
+  });
+  for (const id of s.hide || []) for (const el of controlElements(id)) el.classList.add("teacher-hidden");
+  for (const id of s.lock || []) for (const el of controlElements(id)) {
+    el.classList.add("is-locked");
+    el.title = "locked by the teacher's link";
+    const inputs = el.matches("input, select, button, textarea") ? [el] : el.querySelectorAll("input, select, button, textarea");
+    for (const x of inputs) { x.disabled = true; x.dataset.locked = "1"; }
+  }
+}
+function shareLink() {
+  const hide = [...document.querySelectorAll("#share-controls input[data-kind=hide]:checked")].map((x) => x.dataset.id);
+  const lock = [...document.querySelectorAll("#share-controls input[data-kind=lock]:checked")].map((x) => x.dataset.id);
+  const q = (status && status.address ? status.address : "").split("&").filter((p) => p && !p.startsWith("hide=") && !p.startsWith("lock="));
+  if (hide.length) q.push("hide=" + encodeURIComponent(hide.join(",")));
+  if (lock.length) q.push("lock=" + encodeURIComponent(lock.join(",")));
+  $("share-link").value = location.origin + location.pathname + "#" + q.join("&");
+}
+function openShare() {
+  const s = status;
+  if (!s) return;
+  const rows = FIXED.slice();
+  for (const p of s.params) rows.push(["param:" + p.key, p.label]);
+  for (const l of s.layerList || []) rows.push(["layer:" + l.key, "layer: " + l.label]);
+  const body = document.querySelector("#share-controls tbody");
+  body.textContent = "";
+  for (const [id, label] of rows) {
+    const tr = document.createElement("tr");
+    const td = document.createElement("td");
+    td.textContent = label;
+    tr.append(td);
+    for (const kind of ["hide", "lock"]) {
+      const c = document.createElement("td");
+      const cb = document.createElement("input");
+      cb.type = "checkbox";
+      cb.dataset.id = id; cb.dataset.kind = kind;
+      cb.checked = (s[kind] || []).includes(id);
+      cb.setAttribute("aria-label", `${kind} ${label}`);
+      cb.addEventListener("change", shareLink);
+      c.append(cb);
+      tr.append(c);
+    }
+    body.append(tr);
+  }
+  shareLink();
+  $("share-panel").hidden = false;
+}
+$("share").addEventListener("click", (e) => { openShare(); release(e.currentTarget); });
+$("share-close").addEventListener("click", () => { $("share-panel").hidden = true; });
+$("share-copy").addEventListener("click", async () => {
+  const text = $("share-link").value;
+  try { await navigator.clipboard.writeText(text); local("link copied"); }
+  catch (e) { $("share-link").select(); local("select the link and copy it (the clipboard is not available here)"); }
+});
+
+// --- presenter view and the keyboard list
+function presenter(on) {
+  document.body.classList.toggle("presenter", on);
+  $("presenter").setAttribute("aria-pressed", String(on));
+  call("presenter", on);
+}
+$("presenter").addEventListener("click", (e) => { presenter(!document.body.classList.contains("presenter")); release(e.currentTarget); });
+$("help").addEventListener("click", (e) => { $("help-panel").hidden = !$("help-panel").hidden; release(e.currentTarget); });
+$("help-close").addEventListener("click", () => { $("help-panel").hidden = true; });
 
 // --- buttons and keys
 const button = (id, fn) => $(id).addEventListener("click", (e) => { fn(); release(e.currentTarget); });
@@ -754,8 +1025,32 @@ document.addEventListener("keydown", (e) => {
   if (e.key === " ") { call("toggle"); e.preventDefault(); }
   else if (e.key === "s") call("step");
   else if (e.key === "r") call("reset");
+  else if (e.key === "p") presenter(!document.body.classList.contains("presenter"));
+  else if (e.key === "?") $("help-panel").hidden = !$("help-panel").hidden;
+  else if (e.key === "l") call("timeline", -1);
+  else if (e.key === "Escape") { $("help-panel").hidden = true; $("share-panel").hidden = true; }
+  else if (status && status.pair && status.pair.pending && (e.key === "ArrowLeft" || e.key === "ArrowRight")) {
+    labelPair(e.key === "ArrowLeft"); e.preventDefault();
+  }
+  else if (MOVES[e.key] !== undefined) { call("act", MOVES[e.key]); e.preventDefault(); }
 });
+// Arrow keys move the agent yourself: up, right, down, left, and "." stays.
+const MOVES = {ArrowUp: 0, ArrowRight: 1, ArrowDown: 2, ArrowLeft: 3, ".": 4};
+// Motion for those who asked for less: the agent jumps between cells.
+const reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)");
+let motionSent = null; // what the game was told
 window.addEventListener("hashchange", () => { call("address", location.hash); });
+// Keys pressed while the canvas has the focus: the game takes space, s and
+// r itself; the page's own (p, ?, l, arrows, Esc) come here.
+frame.addEventListener("load", () => {
+  try {
+    frame.contentDocument.addEventListener("keydown", (e) => {
+      if (" sr".includes(e.key) || e.ctrlKey || e.metaKey || e.altKey) return;
+      document.dispatchEvent(new KeyboardEvent("keydown", {key: e.key}));
+      if (e.key.startsWith("Arrow")) e.preventDefault();
+    });
+  } catch (err) { /* another origin: the page's keys only */ }
+});
 
 // A first visit gets a hint where to start.
 try {
