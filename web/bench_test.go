@@ -105,3 +105,53 @@ func jsString(s string) string {
 	data, _ := json.Marshal(s)
 	return string(data)
 }
+
+// BenchmarkPageSessions measures two workloads of issue 16 as the page
+// runs them, in its Web Worker at the speed "max": prioritized-sweeping
+// steps (planning 50, θ 1e-5, α 0.1, ε 0.2, γ 0.9) on REINFORCEjs's 10x10
+// world and DDPG updates (64-64, batch 64) on the pendulum. Each rate is
+// the worker's own figure, read after 4 s of running. (Value iteration
+// converges on that world within milliseconds; BenchmarkPage's 50x50
+// figure is the page's sweep rate.) Run with -benchtime 1x.
+func BenchmarkPageSessions(b *testing.B) {
+	world, err := os.ReadFile(filepath.Join("..", "..", "shared", "bench", "worlds", "reinforcejs-10x10.json"))
+	if err != nil {
+		b.Skipf("the peers' world file: %v", err)
+	}
+	srv := page(b)
+	for b.Loop() {
+		ctx, _ := browser(b, 1280, 800)
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+			b.Fatal(err)
+		}
+		waitFor(b, ctx, "the page", func(s status) bool { return s.Frame > 0 })
+		for _, tc := range []struct {
+			name, setup, algorithm, metric, field string
+			sets                                  map[string]float64
+		}{
+			{"sweeping", `load(` + jsString(string(world)) + `)`, "prioritized-sweeping", "steps/s", "stepsPerSec",
+				map[string]float64{"alpha": 0.1, "epsilon": 0.2, "gamma": 0.9, "planning": 50, "theta": 1e-5}},
+			{"ddpg", `world("pendulum")`, "ddpg", "updates/s", "updatesPerSec", nil},
+		} {
+			call(b, ctx, tc.setup)
+			call(b, ctx, fmt.Sprintf("algorithm(%q)", tc.algorithm))
+			waitFor(b, ctx, tc.name, func(s status) bool { return s.Algorithm == tc.algorithm })
+			for k, v := range tc.sets {
+				call(b, ctx, fmt.Sprintf("set(%q, %v)", k, v))
+			}
+			call(b, ctx, "speed(0)")
+			call(b, ctx, "reset()")
+			call(b, ctx, "play()")
+			time.Sleep(4 * time.Second)
+			var full map[string]any
+			raw, _ := chromedp.Run(ctx, chromedp.Evaluate[string](game+".bellman.status()"))
+			json.Unmarshal([]byte(raw), &full)
+			if r, ok := full[tc.field].(float64); ok {
+				b.ReportMetric(r, tc.metric+"-"+tc.name)
+			} else {
+				b.Errorf("%s: no %s in the status", tc.name, tc.field)
+			}
+			call(b, ctx, "pause()")
+		}
+	}
+}

@@ -46,6 +46,7 @@ type benchResult struct {
 func timed(f func()) (wall, cpu float64, allocs uint64) {
 	var m0, m1 runtime.MemStats
 	runtime.GC()                  // start from a collected heap, outside the clocks
+	settle()                      // under js/wasm: until V8's background compiles are done
 	c0, ok := controlCPUSeconds() // node's process.cpuUsage under js/wasm
 	runtime.ReadMemStats(&m0)
 	t0 := time.Now()

@@ -305,6 +305,7 @@ func runBenchDDPG(args []string, stdout io.Writer) error {
 func timeControl(f func()) (wall, cpu float64, clock string, allocs uint64) {
 	var m0, m1 runtime.MemStats
 	runtime.GC()                  // start from a collected heap, outside the clocks
+	settle()                      // under js/wasm: until V8's background compiles are done
 	c0, ok := controlCPUSeconds() // outside the allocation count: it allocates under js
 	runtime.ReadMemStats(&m0)
 	t0 := time.Now()

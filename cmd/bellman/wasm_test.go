@@ -34,6 +34,8 @@ func TestSameOutputUnderWasm(t *testing.T) {
 	}
 	for _, args := range [][]string{
 		{"solve", "--world", "maze-10x10", "--method", "pi", "--gamma", "0.95"},
+		{"solve", "--world", "zhao-5x5", "--method", "vi", "--gamma", "0.9"},
+		{"train", "--world", "maze-10x10", "--agent", "prioritized-sweeping", "--steps", "3000", "--seed", "2", "--set", "planning=20", "--set", "theta=1e-4"},
 		{"train", "--world", "zhao-5x5", "--agent", "qlearning", "--steps", "3000", "--seed", "7"},
 		{"train", "--world", "cliff-4x12", "--agent", "sarsa-lambda", "--steps", "2000", "--seed", "3", "--set", "trace=replacing"},
 		{"train", "--lesson", "dyna-maze", "--steps", "3000"}, // optimistic q₀, planning, reachable states only

@@ -183,33 +183,47 @@ func (w *sweeping) Learn(r float64, next int, terminated, truncated bool) float6
 	w.store(sa, next, r, terminated)
 	w.addPred(sa, next)
 	p := abs(w.modelTarget(&w.model, sa) - w.q[sa])
-	w.queue(sa, p)
-	for i := 0; i < w.cfg.Planning && w.pq.Len() > 0; i++ {
-		top, _ := w.pq.Pop()
-		w.update(top, w.modelTarget(&w.model, top))
-		s := top / w.A
-		start := int(w.off[s])
-		for _, pre := range w.pred[start : start+int(w.npred[s])] {
-			if int(w.next[pre]) != s {
-				continue // the model now predicts another state for this pair
-			}
-			w.queue(int(pre), abs(w.modelTarget(&w.model, int(pre))-w.q[pre]))
-		}
+	if p > w.cfg.Theta {
+		w.pq.Raise(sa, p)
 	}
+	w.plan()
 	w.s = next
 	return p
 }
 
-// queue puts pair sa in the queue with priority p if p > θ, keeping the
-// larger priority if it is already there.
-func (w *sweeping) queue(sa int, p float64) {
-	if !(p > w.cfg.Theta) {
-		return
+// plan pops up to Planning pairs, largest priority first, updates each
+// from the model, and queues every pair predicted to lead to the updated
+// pair's state s with its |TD error| if above θ (a pair already queued
+// keeps the larger priority). Those pairs all bootstrap from
+// max_a q(s, a), so it is computed once per update. modelTarget and
+// update are written out, as this loop is where the agent spends its time.
+func (w *sweeping) plan() {
+	pq, q, A, g, theta := w.pq, w.q, w.A, w.cfg.Gamma, w.cfg.Theta
+	nx, rw, term := w.next, w.reward, w.term
+	off, npred, pred := w.off, w.npred, w.pred
+	for i := 0; i < w.cfg.Planning && len(pq.heap) > 0; i++ {
+		top, _ := pq.Pop()
+		target := rw[top]
+		if !term[top] {
+			target += float64(g * w.maxQ(int(nx[top])))
+		}
+		q[top] += float64(w.alpha(top) * (target - q[top]))
+		s := top / A
+		gv := float64(g * w.maxQ(s))
+		start := int(off[s])
+		for _, pre := range pred[start : start+int(npred[s])] {
+			if int(nx[pre]) != s {
+				continue // the model now predicts another state for this pair
+			}
+			t := rw[pre]
+			if !term[pre] {
+				t += gv
+			}
+			if d := abs(t - q[pre]); d > theta {
+				pq.Raise(int(pre), d)
+			}
+		}
 	}
-	if w.pq.Contains(sa) && w.pq.Priority(sa) >= p {
-		return
-	}
-	w.pq.Set(sa, p)
 }
 
 // Queued returns the number of pairs in the priority queue.

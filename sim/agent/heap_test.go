@@ -6,7 +6,7 @@ import (
 )
 
 // The indexed heap against a brute-force reference: after every random
-// Set (insert, increase-key, decrease-key) or Pop, the popped item has the
+// Set (insert, increase-key, decrease-key), Raise or Pop, the popped item has the
 // largest priority of the reference map, and the sizes agree.
 func TestPQueueAgainstBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
@@ -14,7 +14,13 @@ func TestPQueueAgainstBruteForce(t *testing.T) {
 	q := newPQueue(n)
 	ref := map[int]float64{}
 	for op := 0; op < 20000; op++ {
-		if rng.IntN(3) > 0 {
+		if k := rng.IntN(4); k == 3 { // Raise keeps the larger priority
+			it, p := rng.IntN(n), float64(rng.IntN(1000))
+			q.Raise(it, p)
+			if old, ok := ref[it]; !ok || p > old {
+				ref[it] = p
+			}
+		} else if k > 0 {
 			it, p := rng.IntN(n), float64(rng.IntN(1000))
 			q.Set(it, p)
 			ref[it] = p

@@ -36,7 +36,9 @@ func NewRunner(env *Env, agent Agent) *Runner {
 // Step takes one step, starting an episode first if the last one ended.
 func (r *Runner) Step() Transition {
 	var tr Transition
-	r.begin(&tr)
+	if r.ended { // tested here too: begin is not inlined, and a call costs under WebAssembly
+		r.begin(&tr)
+	}
 	tr.S = r.State
 	tr.A = r.Agent.Act()
 	tr.Next, tr.Reward, tr.Terminated, tr.Truncated = r.Env.Step(tr.A)

@@ -105,10 +105,7 @@ func SaveState(a Agent) (State, error) {
 	case *sweeping:
 		st.Model = x.model.save()
 		st.Queue = clone(x.pq.heap)
-		st.Priorities = make([]float64, len(x.pq.heap))
-		for i, it := range x.pq.heap {
-			st.Priorities[i] = x.pq.pri[it]
-		}
+		st.Priorities = append(make([]float64, 0, len(x.pq.key)), x.pq.key...) // in heap order, as the queue keeps them
 		st.NPred, st.Pred, st.Hit = clone(x.npred), clone(x.pred), clone(x.hit)
 	}
 	for _, xs := range [][]float64{st.Rewards, st.Priorities, st.K, {st.Sum, st.Return, st.Discount, st.Epsilon}} {
@@ -228,9 +225,9 @@ func LoadState(a Agent, st State) error {
 			x.model.load(st.Model)
 			x.pq.Clear()
 			x.pq.heap = append(x.pq.heap[:0], st.Queue...)
+			x.pq.key = append(x.pq.key[:0], st.Priorities...)
 			for i, it := range st.Queue {
 				x.pq.pos[it] = int32(i)
-				x.pq.pri[it] = st.Priorities[i]
 			}
 			copy(x.npred, st.NPred)
 			copy(x.pred, st.Pred)

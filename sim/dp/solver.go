@@ -84,8 +84,9 @@ type Solver struct {
 	Done   bool      // converged
 
 	next    []float64
-	evalRun int  // evaluation sweeps in the current iteration
-	stable  bool // the last improvement changed nothing
+	act     []int32 // the action Policy gives each state, when greedy (vi, pi, tpi)
+	evalRun int     // evaluation sweeps in the current iteration
+	stable  bool    // the last improvement changed nothing
 }
 
 // New returns a solver starting from v_0 = 0. For Evaluate, or to start
@@ -99,6 +100,7 @@ func New(m *mdp.Model, c Config, policy []float64) (*Solver, error) {
 		Config: c, M: m,
 		V:      make([]float64, m.S),
 		next:   make([]float64, m.S),
+		act:    make([]int32, m.S),
 		Policy: make([]float64, m.S*m.A),
 	}
 	if policy != nil {
@@ -171,48 +173,159 @@ func (s *Solver) Run(maxSweeps int) bool {
 	return s.Done
 }
 
-// optimalitySweep sets v ← max_a q(s,a) and the policy to the greedy one.
+// optimalitySweep sets v ← max_a q(s,a) and returns max |Δv|. The greedy
+// action of every state in the values before the sweep (ties within
+// TieTolerance going to the first) is kept in act, and a row of Policy is
+// written only when its state's greedy action changes. The loops are
+// shaped for Go's WebAssembly backend, where every taken branch and every
+// call costs a dispatch: deterministic worlds of 4 or 5 actions (every grid
+// world) have a loop per state with the actions written out, and a state's
+// greedy action is tracked with one comparison when q does not improve.
 func (s *Solver) optimalitySweep() float64 {
-	m, v, next, pol := s.M, s.V, s.next, s.Policy
-	A, K, gamma := m.A, m.K, s.Gamma
+	m := s.M
+	if m.K == 1 {
+		switch m.A {
+		case 4:
+			return s.sweepDet4()
+		case 5:
+			return s.sweepDet5()
+		}
+	}
+	S, A, K, gamma := m.S, m.A, m.K, s.Gamma
+	v, next, act := s.V[:S], s.next[:S], s.act[:S]
+	R, P, N := m.R[:S*A], m.Prob[:S*A*K], m.Next[:S*A*K]
 	delta := 0.0
-	R, P, N := m.R, m.Prob, m.Next
-	for st := 0; st < m.S; st++ {
-		best, bestA := math.Inf(-1), 0
+	for st := range next {
+		best, bestA := math.Inf(-1), int32(0)
 		for a := 0; a < A; a++ {
 			sa := st*A + a
-			var q float64
-			if K == 1 { // deterministic worlds: one outcome, no inner loop
-				q = R[sa] + gamma*v[N[sa]]
-			} else {
-				base := sa * K
-				acc := 0.0
-				for k := 0; k < K; k++ {
-					acc += P[base+k] * v[N[base+k]]
-				}
-				q = R[sa] + gamma*acc
+			base := sa * K
+			acc := 0.0
+			for k, p := range P[base : base+K] {
+				acc += float64(p * v[N[base+k]])
 			}
-			if q > best+TieTolerance {
-				best, bestA = q, a
-			} else if q > best {
+			q := R[sa] + float64(gamma*acc)
+			if q > best {
+				if q > best+TieTolerance {
+					bestA = int32(a)
+				}
 				best = q // a tie within tolerance keeps the first action
 			}
 		}
 		next[st] = best
-		for a := 0; a < A; a++ {
-			pol[st*A+a] = 0
+		if a := act[st]; a != bestA {
+			s.Policy[st*A+int(a)] = 0
+			s.Policy[st*A+int(bestA)] = 1
+			act[st] = bestA
 		}
-		pol[st*A+bestA] = 1
-		d := best - v[st]
-		if d < 0 {
-			d = -d
-		}
-		if d > delta || d != d { // a NaN (Inf − Inf) stays: it must not pass for convergence
+		if d := math.Abs(best - v[st]); d > delta || d != d { // a NaN (Inf − Inf) stays: it must not pass for convergence
 			delta = d
 		}
 	}
 	copy(v, next)
 	return delta
+}
+
+// sweepDet4 is optimalitySweep for one outcome per pair and 4 actions.
+func (s *Solver) sweepDet4() float64 {
+	m := s.M
+	S, gamma, tie := m.S, s.Gamma, TieTolerance
+	v, next, act := s.V[:S], s.next[:S], s.act[:S]
+	R, N := m.R[:4*S], m.Next[:4*S]
+	delta := 0.0
+	for st := range next {
+		i := 4 * st
+		r, n := R[i:i+4:i+4], N[i:i+4:i+4]
+		best, bestA := math.Inf(-1), int32(0)
+		if q := r[0] + float64(gamma*v[n[0]]); q > best {
+			best = q // > −∞ + tolerance: a strict improvement
+		}
+		if q := r[1] + float64(gamma*v[n[1]]); q > best {
+			if q > best+tie {
+				bestA = 1
+			}
+			best = q
+		}
+		if q := r[2] + float64(gamma*v[n[2]]); q > best {
+			if q > best+tie {
+				bestA = 2
+			}
+			best = q
+		}
+		if q := r[3] + float64(gamma*v[n[3]]); q > best {
+			if q > best+tie {
+				bestA = 3
+			}
+			best = q
+		}
+		next[st] = best
+		if a := act[st]; a != bestA {
+			s.setGreedy(st, a, bestA)
+		}
+		if d := math.Abs(best - v[st]); d > delta || d != d {
+			delta = d
+		}
+	}
+	copy(v, next)
+	return delta
+}
+
+// sweepDet5 is optimalitySweep for one outcome per pair and 5 actions.
+func (s *Solver) sweepDet5() float64 {
+	m := s.M
+	S, gamma, tie := m.S, s.Gamma, TieTolerance
+	v, next, act := s.V[:S], s.next[:S], s.act[:S]
+	R, N := m.R[:5*S], m.Next[:5*S]
+	delta := 0.0
+	for st := range next {
+		i := 5 * st
+		r, n := R[i:i+5:i+5], N[i:i+5:i+5]
+		best, bestA := math.Inf(-1), int32(0)
+		if q := r[0] + float64(gamma*v[n[0]]); q > best {
+			best = q
+		}
+		if q := r[1] + float64(gamma*v[n[1]]); q > best {
+			if q > best+tie {
+				bestA = 1
+			}
+			best = q
+		}
+		if q := r[2] + float64(gamma*v[n[2]]); q > best {
+			if q > best+tie {
+				bestA = 2
+			}
+			best = q
+		}
+		if q := r[3] + float64(gamma*v[n[3]]); q > best {
+			if q > best+tie {
+				bestA = 3
+			}
+			best = q
+		}
+		if q := r[4] + float64(gamma*v[n[4]]); q > best {
+			if q > best+tie {
+				bestA = 4
+			}
+			best = q
+		}
+		next[st] = best
+		if a := act[st]; a != bestA {
+			s.setGreedy(st, a, bestA)
+		}
+		if d := math.Abs(best - v[st]); d > delta || d != d {
+			delta = d
+		}
+	}
+	copy(v, next)
+	return delta
+}
+
+// setGreedy moves state st's greedy action from a to b in act and Policy.
+func (s *Solver) setGreedy(st int, a, b int32) {
+	A := s.M.A
+	s.Policy[st*A+int(a)] = 0
+	s.Policy[st*A+int(b)] = 1
+	s.act[st] = b
 }
 
 // evaluationSweep sets v ← r_π + γ P_π v.
@@ -262,6 +375,7 @@ func (s *Solver) improve() bool {
 			row[b] = 0
 		}
 		row[a] = 1
+		s.act[st] = int32(a)
 	}
 	return changed
 }
